@@ -1,0 +1,1 @@
+"""Rådsarkiv: a static site generator for council and committee archives."""

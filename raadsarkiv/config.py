@@ -1,0 +1,83 @@
+"""Site settings (`site_config.yaml`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, field_validator
+
+from .errors import Problems
+from .frontmatter import FrontMatterError, parse_yaml
+from .model import Strict, Text
+from .validation import validate
+
+DEFAULT_SECTIONS = [
+    "Resume",
+    "Sagsforløb",
+    "Sagsfremstilling",
+    "Indstilling",
+    "Beslutning",
+    "Personale",
+    "Økonomi",
+    "Bilag",
+]
+
+
+class Organisation(Strict):
+    """A municipality or other organisation that owns bodies and strategies."""
+
+    name: Text
+    url: AnyHttpUrl | None = None
+
+
+class Accessibility(Strict):
+    """Who answers for the site's accessibility; shown on the accessibility statement."""
+
+    responsible: Text
+    contact_email: Text
+    contact_url: AnyHttpUrl | None = None
+
+
+class SiteConfig(Strict):
+    """Site settings."""
+
+    title: Text = "Rådsarkiv"
+    tagline: Text | None = None
+    base_url: AnyHttpUrl = Field(description="Public address, ending in /; may include a sub-path")
+    organisations: dict[str, Organisation]
+    sections: list[Text] = Field(default=DEFAULT_SECTIONS, min_length=1)
+    accessibility: Accessibility
+
+    @field_validator("base_url")
+    @classmethod
+    def _ends_with_slash(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        if not str(value).endswith("/"):
+            raise ValueError(f"base_url must end with '/', e.g. {value}/")
+        return value
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: '/' or '/raadsarkiv/'."""
+        return self.base_url.path or "/"
+
+
+CONFIG_FILE = "site_config.yaml"
+
+
+def load_config(root: Path, problems: Problems) -> SiteConfig | None:
+    """Read and validate site_config.yaml; problems are recorded, not raised."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.error(CONFIG_FILE, 1, "site_config.yaml is missing; copy the one from the sample archive")
+        return None
+    except UnicodeDecodeError:
+        problems.error(CONFIG_FILE, 1, "file is not UTF-8 text; save it as UTF-8")
+        return None
+    try:
+        front = parse_yaml(text)
+    except FrontMatterError as exc:
+        problems.error(CONFIG_FILE, exc.line, exc.message)
+        return None
+    return validate(SiteConfig, front, CONFIG_FILE, problems)

@@ -1,0 +1,134 @@
+"""Split a content file into YAML front matter and Markdown, keeping line numbers.
+
+YAML is loaded with PyYAML's safe loader, but anchors and aliases are refused
+(alias expansion is a memory bomb), and every key's line is remembered so that
+validation errors can point at the right line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class FrontMatter:
+    """Parsed front matter with the source line of every key and item."""
+
+    data: dict[str, Any]
+    lines: dict[Path, int] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)
+    start_line: int = 1
+
+    def line_of(self, path: Path) -> int:
+        """The line of a key path, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.start_line
+
+
+@dataclass
+class SplitFile:
+    """A content file split in two: front matter and Markdown body."""
+
+    front: FrontMatter
+    body: str
+    body_line: int  # the 1-based line in the file where `body` starts
+    lines: list[str] = field(default_factory=list)  # the whole file, for line-based checks
+
+
+class FrontMatterError(Exception):
+    """A content file whose front matter cannot be read; carries the line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe loader that refuses anchors and aliases."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise FrontMatterError(
+                event.start_mark.line + 1,
+                "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
+            )
+        return super().compose_node(parent, index)
+
+
+def _walk(node: Node, path: Path, lines: dict[Path, int], raw: dict[Path, str]) -> None:
+    """Record the line (and raw scalar text) of every key and list item."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, ScalarNode):
+        raw[path] = node.value
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
+            key_path: Path = path + (_as_key(key),)
+            lines[key_path] = key_node.start_mark.line + 1
+            _walk(value_node, key_path, lines, raw)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), lines, raw)
+
+
+def _as_key(key: str) -> str | int:
+    """Mapping keys that look like integers are stored as ints (item numbers)."""
+    return int(key) if key.isdigit() else key
+
+
+def parse_yaml(text: str, first_line: int = 1) -> FrontMatter:
+    """Parse a YAML mapping; line numbers are shifted so they refer to the file."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return FrontMatter({}, {}, {}, first_line)
+        if not isinstance(node, MappingNode):
+            raise FrontMatterError(node.start_mark.line + 1, "front matter must be a mapping of `key: value` lines")
+        lines: dict[Path, int] = {}
+        raw: dict[Path, str] = {}
+        _walk(node, (), lines, raw)
+        data = loader.construct_document(node)
+    except FrontMatterError as exc:
+        raise FrontMatterError(exc.line + first_line - 1, exc.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + first_line - 1
+        detail = exc.problem or exc.context or "invalid YAML"
+        raise FrontMatterError(line, f"invalid YAML: {detail}") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(first_line, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    shift = first_line - 1
+    return FrontMatter(
+        data,
+        {path: line + shift for path, line in lines.items()},
+        raw,
+        first_line,
+    )
+
+
+def split(text: str) -> SplitFile:
+    """Split `---` front matter from the Markdown body of a content file."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError(1, "file must start with a `---` line that opens the front matter")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            front = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            body = "\n".join(lines[index + 1 :])
+            return SplitFile(front, body, index + 2, lines)
+    raise FrontMatterError(1, "front matter is not closed: add a `---` line after the last key")

@@ -1,0 +1,237 @@
+"""Resolve every link, check identities and collisions, and compute backlinks.
+
+`check` validates links of the full content (closed parts too, so an editor
+hears about a broken link anywhere); `link` builds the linked site from the
+public content only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from . import urls
+from .config import SiteConfig
+from .errors import Problems
+from .model import AgendaItem, Content, LinkRef, Meeting
+from .refs import BadRef, parse_href
+
+BILAG_TYPES = {
+    ".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xls": "Excel", ".pptx": "PowerPoint",
+    ".odt": "ODT", ".ods": "ODS", ".txt": "tekst", ".csv": "CSV", ".png": "PNG-billede", ".jpg": "JPEG-billede",
+    ".jpeg": "JPEG-billede", ".zip": "ZIP",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A content file that can be linked to: where it is published, and its anchors."""
+
+    kind: str  # meeting | strategy | page | body
+    key: str
+    output: str
+    anchors: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved link: an external URL or an output path (plus anchor)."""
+
+    external: str | None = None
+    output: str = ""
+    anchor: str = ""
+    kind: str = ""
+    key: str = ""  # content path of the target entry, or bilag path
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """A pointer to one agenda item of one meeting."""
+
+    meeting: Meeting
+    item: AgendaItem
+
+
+@dataclass
+class BilagInfo:
+    """A public bilag file: where it comes from, what it is, who refers to it."""
+
+    rel: str
+    title: str
+    size: int
+    type: str
+    referrers: list[ItemRef] = field(default_factory=list)
+
+    @property
+    def page(self) -> str:
+        return urls.bilag_page(self.rel)
+
+    @property
+    def file(self) -> str:
+        return urls.bilag_file(self.rel)
+
+
+@dataclass
+class Site:
+    """The linked, public site: what views are made from."""
+
+    config: SiteConfig
+    content: Content
+    index: dict[str, Entry]
+    targets: dict[tuple[str, str], Target]  # (source file, href) -> target
+    bilag: dict[str, BilagInfo]
+    meetings_by_body: dict[str, list[Meeting]]
+    strategy_refs: dict[str, list[ItemRef]]
+    item_refs: dict[tuple[str, int], list[ItemRef]]
+    cases: dict[str, list[ItemRef]]
+
+
+def build_index(content: Content) -> dict[str, Entry]:
+    """Every linkable content file by its content-relative path."""
+    index: dict[str, Entry] = {}
+    for slug, body in content.bodies.items():
+        index[body.path.removeprefix("content/")] = Entry("body", slug, urls.body(slug), frozenset())
+    for meeting in content.meetings:
+        index[meeting.path.removeprefix("content/")] = Entry("meeting", meeting.path, urls.meeting(meeting), frozenset(meeting.anchors))
+    for slug, strategy in content.strategies.items():
+        index[strategy.path.removeprefix("content/")] = Entry("strategy", slug, urls.strategy(slug), frozenset(strategy.anchors))
+    for slug, page in content.pages.items():
+        index[page.path.removeprefix("content/")] = Entry("page", slug, urls.page(slug), frozenset(page.anchors))
+    return index
+
+
+def resolve(link: LinkRef, index: dict[str, Entry], bilag_files: set[str]) -> Target:
+    """Resolve one link; raises BadRef with an explanation if it cannot be."""
+    ref = parse_href(link.source, link.href)
+    if ref.external:
+        return Target(external=ref.external)
+    source = link.source.removeprefix("content/")
+    if not ref.path:
+        entry = index.get(source)
+        if entry is None or ref.anchor not in entry.anchors:
+            raise BadRef(f"anchor '#{ref.anchor}' does not exist in this file")
+        return Target(output=entry.output, anchor=ref.anchor, kind=entry.kind, key=source)
+    if ref.path.startswith("bilag/"):
+        if ref.path not in bilag_files:
+            raise BadRef(f"bilag file content/{ref.path} does not exist; add the file or correct the link")
+        return Target(output=urls.bilag_file(ref.path), anchor=ref.anchor, kind="bilag", key=ref.path)
+    entry = index.get(ref.path)
+    if entry is None:
+        raise BadRef(f"link to content/{ref.path}, which does not exist; link to a .md file under content/ or a file under content/bilag/")
+    if ref.anchor and ref.anchor not in entry.anchors:
+        known = ", ".join(sorted(entry.anchors)[:8])
+        raise BadRef(f"anchor '#{ref.anchor}' does not exist in content/{ref.path}; existing anchors include: {known}")
+    return Target(output=entry.output, anchor=ref.anchor, kind=entry.kind, key=ref.path)
+
+
+def _all_links(content: Content) -> list[LinkRef]:
+    links = [link for meeting in content.meetings for link in meeting.links]
+    links += [link for strategy in content.strategies.values() for link in strategy.links]
+    links += [link for page in content.pages.values() for link in page.links]
+    return links
+
+
+def check(content: Content, config: SiteConfig, problems: Problems) -> None:
+    """Validate identities, references and output paths of the full content."""
+    index = build_index(content)
+    for link in _all_links(content):
+        try:
+            resolve(link, index, content.bilag_files)
+        except BadRef as exc:
+            problems.error(link.source, link.line, str(exc))
+    for slug, body in content.bodies.items():
+        if body.meta.organisation not in config.organisations:
+            problems.error(body.path, 2, f"unknown organisation '{body.meta.organisation}'; expected one of: {', '.join(sorted(config.organisations))} (site_config.yaml)")
+    for slug, strategy in content.strategies.items():
+        if strategy.meta.organisation not in config.organisations:
+            problems.error(strategy.path, 2, f"unknown organisation '{strategy.meta.organisation}'; expected one of: {', '.join(sorted(config.organisations))}")
+    seen: dict[tuple, Meeting] = {}
+    for meeting in content.meetings:
+        if meeting.meta.body not in content.bodies:
+            valid = ", ".join(sorted(content.bodies)) or "(none: add one in content/bodies/)"
+            problems.error(meeting.path, 2, f"unknown body '{meeting.meta.body}'; expected one of: {valid}")
+        if meeting.key in seen:
+            problems.error(meeting.path, 2, f"another meeting has the same body, date and kind: {seen[meeting.key].path}")
+        seen.setdefault(meeting.key, meeting)
+    for slug, page in content.pages.items():
+        if slug in urls.RESERVED:
+            problems.error(page.path, 1, f"page name '{slug}' is reserved for the site's own pages; rename the file")
+    _check_collisions(content, problems)
+
+
+def _check_collisions(content: Content, problems: Problems) -> None:
+    """Two inputs must never write the same output file."""
+    writers: dict[str, list[str]] = defaultdict(list)
+    for entry_path, entry in build_index(content).items():
+        writers[entry.output].append(f"content/{entry_path}")
+    for rel in content.bilag_files:
+        writers[urls.bilag_page(rel)].append(f"content/{rel}")
+    for output, sources in writers.items():
+        if len(sources) > 1:
+            for source in sources:
+                problems.error(source, 1, f"would be published at the same address as {', '.join(s for s in sources if s != source)} ({output}); rename one")
+
+
+def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> Site:
+    """Build the linked public site: resolved links, bilag, backlinks, cases."""
+    index = build_index(content)
+    targets: dict[tuple[str, str], Target] = {}
+    bilag: dict[str, BilagInfo] = {}
+    strategy_refs: dict[str, list[ItemRef]] = defaultdict(list)
+    item_refs: dict[tuple[str, int], list[ItemRef]] = defaultdict(list)
+    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.body, m.meta.kind))
+    by_path = {m.path.removeprefix("content/"): m for m in meetings}
+    for link in _all_links(content):
+        try:
+            target = resolve(link, index, content.bilag_files)
+        except BadRef:
+            continue  # reported by check()
+        targets[(link.source, link.href)] = target
+    for meeting in meetings:
+        items = {item.number: item for item in meeting.items}
+        for link in meeting.links:
+            target = targets.get((link.source, link.href))
+            item = items.get(link.item) if link.item is not None else None
+            if target is None or item is None:
+                continue
+            ref = ItemRef(meeting, item)
+            if target.kind == "bilag":
+                info = bilag.get(target.key)
+                if info is None:
+                    suffix = PurePosixPath(target.key).suffix.lower()
+                    info = bilag[target.key] = BilagInfo(
+                        target.key, link.text or PurePosixPath(target.key).name, bilag_sizes.get(target.key, 0),
+                        BILAG_TYPES.get(suffix, suffix.lstrip(".").upper()),
+                    )
+                _add(info.referrers, ref)
+            elif target.kind == "strategy":
+                _add(strategy_refs[target.key], ref)
+            elif target.kind == "meeting" and target.key != meeting.path.removeprefix("content/"):
+                linked = by_path.get(target.key)
+                if linked and target.anchor.startswith("punkt-"):
+                    number = int(target.anchor.removeprefix("punkt-").split("-")[0])
+                    _add(item_refs[(linked.path, number)], ref)
+    by_body: dict[str, list[Meeting]] = defaultdict(list)
+    cases: dict[str, list[ItemRef]] = defaultdict(list)
+    for meeting in meetings:
+        by_body[meeting.meta.body].append(meeting)
+        for item in meeting.items:
+            if item.meta.case_number:
+                cases[item.meta.case_number].append(ItemRef(meeting, item))
+    return Site(config, content, index, targets, dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
+
+
+def _add(refs: list[ItemRef], ref: ItemRef) -> None:
+    if not any(r.meeting.path == ref.meeting.path and r.item.number == ref.item.number for r in refs):
+        refs.append(ref)
+
+
+def neighbours(site: Site, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+    """The previous and next meeting of the same body."""
+    siblings = site.meetings_by_body.get(meeting.meta.body, [])
+    position = next(i for i, m in enumerate(siblings) if m.path == meeting.path)
+    previous = siblings[position - 1] if position > 0 else None
+    following = siblings[position + 1] if position + 1 < len(siblings) else None
+    return previous, following
+

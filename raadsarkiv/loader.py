@@ -1,0 +1,307 @@
+"""Read content/ into the content model, recording every problem on the way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import Problems
+from .frontmatter import FrontMatterError, SplitFile, split
+from .markdown import find_line, slugify, strip_link_markers, to_html
+from .privacy import scan_cpr
+from .model import (
+    AgendaItem,
+    Body,
+    BodyMeta,
+    Content,
+    ItemMeta,
+    LinkRef,
+    Meeting,
+    MeetingMeta,
+    Page,
+    PageMeta,
+    Section,
+    Strategy,
+    StrategyMeta,
+)
+from .validation import validate
+
+ITEM_RE = re.compile(r"^##[ \t]+(?P<number>\S+?)\.?[ \t]+(?P<title>.*?)(?:[ \t]*\{(?P<markers>[^}]*)\})?[ \t]*#*[ \t]*$")
+SECTION_RE = re.compile(r"^###[ \t]+(?P<name>.+?)[ \t]*#*[ \t]*$")
+FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+ITEM_MARKERS = {"lukket", "offentlig-beslutning"}
+LINK_MARKERS = {"lukket"}
+BILAG_DIR = "bilag"
+
+
+def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
+    """Read a UTF-8 content file and split off its front matter."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.error(rel, line, "file is not UTF-8 text; save it with UTF-8 encoding")
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    try:
+        return split(text)
+    except FrontMatterError as exc:
+        problems.error(rel, exc.line, exc.message)
+        return None
+
+
+def _links(rel: str, body: str, first_line: int, rendered_hrefs, markers, item: int | None) -> list[LinkRef]:
+    """Pair the links Markdown found with the lines they are on and their markers."""
+    lines = body.split("\n")
+    refs: list[LinkRef] = []
+    cursor = 0
+    for href, text, is_image in rendered_hrefs:
+        index = find_line(lines, f"]({href}", cursor)
+        if index >= len(lines) or f"]({href}" not in lines[index]:
+            index = find_line(lines, href, cursor)
+        cursor = index
+        closed = any(m_href == href and "lukket" in words for m_href, words, _ in markers)
+        refs.append(LinkRef(rel, first_line + index, href, text, closed=closed, item=item, image=is_image))
+    return refs
+
+
+def _check_markers(rel: str, body: str, first_line: int, problems: Problems) -> list:
+    """Strip `{…}` link markers, reporting unknown words; returns the markers."""
+    _, markers = strip_link_markers(body)
+    for href, words, offset in markers:
+        for word in words:
+            if word not in LINK_MARKERS:
+                problems.error(
+                    rel, first_line + offset,
+                    f"unknown marker '{{{word}}}' after link to {href}; expected {{lukket}} or no marker",
+                )
+    return markers
+
+
+def _document(rel: str, body: str, first_line: int, problems: Problems, item: int | None = None, heading_ids: bool = False):
+    """Render a piece of Markdown and collect its links."""
+    markers = _check_markers(rel, body, first_line, problems)
+    stripped, _ = strip_link_markers(body)
+    rendered = to_html(stripped, heading_ids=heading_ids)
+    links = _links(rel, stripped, first_line, rendered.hrefs, markers, item)
+    for src in rendered.images_without_alt:
+        line = first_line + find_line(stripped.split("\n"), src)
+        problems.warning(rel, line, f"image {src} has no alt text; describe it in [brackets] or mark it decorative")
+    return rendered, links
+
+
+def _split_lines(body: str) -> list[tuple[int, str, bool]]:
+    """Lines with their 0-based index and whether they are inside a fenced code block."""
+    out = []
+    fenced = False
+    for index, line in enumerate(body.split("\n")):
+        if FENCE_RE.match(line):
+            fenced = not fenced
+            out.append((index, line, True))
+            continue
+        out.append((index, line, fenced))
+    return out
+
+
+def parse_meeting_body(rel: str, body: str, body_line: int, meta: MeetingMeta, sections: list[str], problems: Problems):
+    """Split a meeting's Markdown into intro, items and sections; render each."""
+    vocabulary = {name.casefold(): name for name in sections}
+    lines = body.split("\n")
+    # Blocks: (kind, start index, header match)
+    blocks: list[tuple[str, int, re.Match[str] | None]] = [("intro", 0, None)]
+    for index, line, fenced in _split_lines(body):
+        if fenced:
+            continue
+        if re.match(r"^#[ \t]", line):
+            problems.error(rel, body_line + index, "level-1 heading (#) in a meeting; items are '## <number>. <title>' and the page title comes from the front matter")
+        elif line.startswith("## "):
+            match = ITEM_RE.match(line)
+            if not match or not match.group("number").isdigit():
+                problems.error(rel, body_line + index, f"item heading '{line.strip()}' must be '## <number>. <title>', e.g. '## 3. Godkendelse af referat'")
+                continue
+            blocks.append(("item", index, match))
+        elif line.startswith("### "):
+            blocks.append(("section", index, SECTION_RE.match(line)))
+    blocks.append(("end", len(lines), None))
+
+    intro_html = ""
+    links: list[LinkRef] = []
+    items: list[AgendaItem] = []
+    current: AgendaItem | None = None
+    seen_numbers: dict[int, int] = {}
+    for (kind, start, match), (_, end, _) in zip(blocks, blocks[1:]):
+        content_start = start if kind == "intro" else start + 1
+        text = "\n".join(lines[content_start:end])
+        first_line = body_line + content_start
+        line_no = body_line + start
+        if kind == "intro":
+            rendered, found = _document(rel, text, first_line, problems)
+            intro_html, links = rendered.html if text.strip() else "", links + found
+            continue
+        if kind == "item":
+            assert match is not None
+            number = int(match.group("number"))
+            title = match.group("title").strip()
+            words = (match.group("markers") or "").replace(",", " ").split()
+            for word in words:
+                if word not in ITEM_MARKERS:
+                    problems.error(rel, line_no, f"unknown item marker '{{{word}}}'; expected {{lukket}} or {{lukket offentlig-beslutning}}")
+            if "offentlig-beslutning" in words and "lukket" not in words:
+                problems.error(rel, line_no, "marker 'offentlig-beslutning' is only meaningful on a closed item: write {lukket offentlig-beslutning}")
+            if not title:
+                problems.error(rel, line_no, "item has no title; expected '## <number>. <title>'")
+            if number in seen_numbers:
+                problems.error(rel, line_no, f"item number {number} is used twice (also on line {seen_numbers[number]})")
+            elif items and number < items[-1].number:
+                problems.error(rel, line_no, f"item number {number} comes after {items[-1].number}; numbers must increase")
+            seen_numbers.setdefault(number, line_no)
+            bad_marker = any(word not in ITEM_MARKERS for word in words)
+            current = AgendaItem(
+                number=number,
+                title=title,
+                line=line_no,
+                # An unknown marker is an error; until fixed, treat the item as closed, never open.
+                closed="lukket" in words or bad_marker,
+                public_decision="offentlig-beslutning" in words and "lukket" in words,
+                meta=meta.items.get(number, ItemMeta()),
+            )
+            items.append(current)
+            rendered, found = _document(rel, text, first_line, problems, item=number)
+            current.intro_html = rendered.html if text.strip() else ""
+            links += found
+            continue
+        # A section
+        if current is None:
+            problems.error(rel, line_no, "section heading (###) before the first item; start an item with '## <number>. <title>'")
+            continue
+        raw_name = match.group("name") if match else ""
+        name = vocabulary.get(raw_name.casefold())
+        if name is None:
+            problems.error(rel, line_no, f"unknown section '{raw_name}'; expected one of: {', '.join(sections)} (site_config.yaml `sections`)")
+            name = raw_name
+        anchor = f"{current.anchor}-{slugify(name)}"
+        if any(section.anchor == anchor for section in current.sections):
+            problems.error(rel, line_no, f"section '{name}' appears twice in item {current.number}")
+        rendered, found = _document(rel, text, first_line, problems, item=current.number)
+        current.sections.append(Section(name, anchor, line_no, rendered.html))
+        links += found
+    for item, following in zip(items, [*items[1:], None]):
+        item.end_line = following.line if following else body_line + len(lines)
+    for number in meta.items:
+        if number not in seen_numbers:
+            problems.error(rel, 1, f"'items.{number}' in the front matter, but there is no item {number} in the text")
+    return intro_html, items, links
+
+
+def load_content(root: Path, sections: list[str], problems: Problems) -> Content:
+    """Load every content file under root/content; problems are recorded, not raised."""
+    content_dir = root / "content"
+    content = Content()
+    if not content_dir.is_dir():
+        problems.error("content", 1, "there is no content/ folder")
+        return content
+    for path in sorted(content_dir.rglob("*")):
+        rel = path.relative_to(content_dir).as_posix()
+        shown = f"content/{rel}"
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(content_dir).parts):
+            continue
+        if path.is_symlink():
+            problems.error(shown, 1, "symbolic links are not allowed in content/; copy the file instead")
+            continue
+        top = rel.split("/", 1)[0]
+        if top == BILAG_DIR:
+            content.bilag_files.add(rel)
+            continue
+        if path.suffix != ".md":
+            problems.warning(shown, 1, "not a Markdown (.md) file outside content/bilag/; it is not published")
+            continue
+        loaders = {"bodies": _load_body, "meetings": _load_meeting, "strategies": _load_strategy, "pages": _load_page}
+        if top not in loaders or rel.count("/") == 0:
+            problems.error(shown, 1, "content files belong in content/bodies, content/meetings, content/strategies or content/pages")
+            continue
+        split_file = _read(path, shown, problems)
+        if split_file is not None:
+            loaders[top](shown, rel, split_file, content, sections, problems)
+    return content
+
+
+def _slug_of(shown: str, rel: str, problems: Problems) -> str | None:
+    slug = Path(rel).stem
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        problems.error(shown, 1, f"file name '{slug}' is not a slug; use lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)")
+        return None
+    return slug
+
+
+def _closed_spans(items: list[AgendaItem]) -> list[range]:
+    """Line ranges that are never published: closed items, less a publishable decision."""
+    spans: list[range] = []
+    for item in items:
+        if not item.closed:
+            continue
+        start = item.line + 1
+        for section, following in zip(item.sections, [*item.sections[1:], None]):
+            end = following.line if following else item.end_line
+            if item.public_decision and section.name == "Beslutning":
+                spans.append(range(start, section.line + 1))
+                start = end
+        spans.append(range(start, item.end_line))
+    return spans
+
+
+def _load_body(shown, rel, split_file, content, sections, problems) -> None:
+    meta = validate(BodyMeta, split_file.front, shown, problems)
+    scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
+    slug = _slug_of(shown, rel, problems)
+    if meta and slug:
+        rendered, links = _document(shown, split_file.body, split_file.body_line, problems)
+        for link in links:
+            problems.error(shown, link.line, "links are not supported in a body's description")
+        content.bodies[slug] = Body(slug, shown, meta, rendered.html)
+
+
+def _load_meeting(shown, rel, split_file, content, sections, problems) -> None:
+    meta = validate(MeetingMeta, split_file.front, shown, problems)
+    if meta is None:
+        return
+    intro, items, links = parse_meeting_body(shown, split_file.body, split_file.body_line, meta, sections, problems)
+    scan_cpr(shown, split_file.lines, _closed_spans(items), meta.reviewed_cpr, problems)
+    if not items:
+        problems.error(shown, split_file.body_line, "meeting has no items; add at least one '## 1. <title>' heading")
+    content.meetings.append(Meeting(shown, meta, intro, items, links))
+
+
+def _load_strategy(shown, rel, split_file, content, sections, problems) -> None:
+    meta = validate(StrategyMeta, split_file.front, shown, problems)
+    scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
+    slug = _slug_of(shown, rel, problems)
+    if meta and slug:
+        _check_headings(shown, split_file, problems)
+        rendered, links = _document(shown, split_file.body, split_file.body_line, problems, heading_ids=True)
+        content.strategies[slug] = Strategy(slug, shown, meta, rendered.html, rendered.anchors, rendered.headings, links)
+
+
+def _load_page(shown, rel, split_file, content, sections, problems) -> None:
+    meta = validate(PageMeta, split_file.front, shown, problems)
+    scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
+    slug = _slug_of(shown, rel, problems)
+    if meta and slug:
+        _check_headings(shown, split_file, problems)
+        rendered, links = _document(shown, split_file.body, split_file.body_line, problems, heading_ids=True)
+        content.pages[slug] = Page(slug, shown, meta, rendered.html, rendered.anchors, links)
+
+
+def _check_headings(shown: str, split_file: SplitFile, problems: Problems) -> None:
+    """No level-1 headings (the title is the h1), and no skipped levels."""
+    level = 1
+    for index, line, fenced in _split_lines(split_file.body):
+        match = re.match(r"^(#{1,6})[ \t]", line)
+        if fenced or not match:
+            continue
+        new = len(match.group(1))
+        where = split_file.body_line + index
+        if new == 1:
+            problems.error(shown, where, "level-1 heading (#): the page title comes from `title:`; start sections with ##")
+        elif new > level + 1:
+            problems.error(shown, where, f"heading level {new} follows level {level}; do not skip levels (use {'#' * (level + 1)})")
+        level = new

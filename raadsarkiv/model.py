@@ -1,0 +1,229 @@
+"""The content model: front-matter schemas (pydantic) and parsed content (no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+PERIOD_RE = re.compile(r"^\d{4}(-\d{4})?$")
+
+
+def _date(value: object) -> dt.date:
+    """Accept a YAML date or an ISO `YYYY-MM-DD` string; nothing else."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date written YYYY-MM-DD, without a time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real date; expected YYYY-MM-DD") from None
+    raise ValueError("expected a date written YYYY-MM-DD, e.g. 2023-10-10")
+
+
+def _time(value: str) -> str:
+    if not TIME_RE.match(value):
+        raise ValueError(f"'{value}' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(f"'{value}' is not a slug; expected lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)")
+    return value
+
+
+def _period(value: str) -> str:
+    if not PERIOD_RE.match(value):
+        raise ValueError(f"'{value}' is not a period; expected \"YYYY\" or \"YYYY-YYYY\" in quotes")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Time = Annotated[StrictStr, AfterValidator(_time)]
+Slug = Annotated[StrictStr, AfterValidator(_slug)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for front matter: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BodyMeta(Strict):
+    """Front matter of `content/bodies/<slug>.md`: a council or committee."""
+
+    name: Text = Field(description="The body's name, e.g. Integrationsrådet")
+    organisation: Slug = Field(description="Id of an organisation in site_config.yaml")
+    type: Literal["råd", "udvalg", "byråd", "bestyrelse", "andet"] = Field(description="Kind of body")
+    reviewed_cpr: list[StrictStr] = Field(default=[], description="Reviewed CPR-like strings that may be published")
+
+
+class Absence(Strict):
+    """A member who was absent, and who met instead."""
+
+    name: Text
+    substitute: Text | None = Field(default=None, description="Who met instead (stedfortræder)")
+    note: Text | None = Field(default=None, description="e.g. 'udeblev uden afbud', 'afbud'")
+
+
+class ItemMeta(Strict):
+    """Case metadata for one agenda item, keyed by its number in `items:`."""
+
+    case_number: Text | None = Field(default=None, description="Sagsnr.; items with the same one are the same case")
+    kle: Text | None = Field(default=None, description="KLE journal number (j.nr.)")
+    document_number: Text | None = Field(default=None, description="Dok.nr.")
+    guests: list[Text] = Field(default=[], description="People taking part in the item (deltager under punktet)")
+
+
+class MeetingMeta(Strict):
+    """Front matter of a meeting file (agenda or minutes)."""
+
+    body: Slug = Field(description="Slug of the body (file name in content/bodies/)")
+    date: Date
+    kind: Literal["referat", "dagsorden"]
+    start: Time | None = Field(default=None, description='Start time, quoted "HH:MM"')
+    end: Time | None = Field(default=None, description='End time, quoted "HH:MM"')
+    place: Text | None = None
+    present: list[Text] = []
+    absent: list[Absence] = []
+    note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
+    source: Text | None = Field(default=None, description="Where the original was published")
+    items: dict[int, ItemMeta] = Field(default={}, description="Case metadata per item number")
+    reviewed_cpr: list[StrictStr] = []
+
+
+class StrategyMeta(Strict):
+    """Front matter of a strategy file."""
+
+    title: Text
+    organisation: Slug
+    owner: Text | None = None
+    period: Annotated[StrictStr, AfterValidator(_period)] | None = None
+    adopted: Date | None = None
+    status: Literal["gældende", "udløbet", "udkast", "ukendt"] = "ukendt"
+    source: Text | None = None
+    reviewed_cpr: list[StrictStr] = []
+
+
+class PageMeta(Strict):
+    """Front matter of a plain page."""
+
+    title: Text
+    description: Text | None = None
+    reviewed_cpr: list[StrictStr] = []
+
+
+# --- Parsed content (plain data, filled by the loader) ---------------------------------
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A link or image in Markdown, as the editor wrote it."""
+
+    source: str  # content-relative path of the file it is in, e.g. meetings/x/2023-10-10-referat.md
+    line: int
+    href: str
+    text: str
+    closed: bool = False  # a `{lukket}` marker followed the link
+    item: int | None = None  # number of the agenda item it is in
+    image: bool = False
+
+
+@dataclass
+class Section:
+    """One `###` section of an agenda item."""
+
+    name: str
+    anchor: str
+    line: int
+    html: str  # sanitized HTML with hrefs as the editor wrote them
+
+
+@dataclass
+class AgendaItem:
+    """A numbered agenda item."""
+
+    number: int
+    title: str
+    line: int
+    end_line: int = 0  # first line after the item
+    closed: bool = False
+    public_decision: bool = False
+    sections: list[Section] = field(default_factory=list)
+    intro_html: str = ""
+    meta: ItemMeta = field(default_factory=ItemMeta)
+
+    @property
+    def anchor(self) -> str:
+        return f"punkt-{self.number}"
+
+
+@dataclass
+class Body:
+    slug: str
+    path: str
+    meta: BodyMeta
+    html: str
+
+
+@dataclass
+class Meeting:
+    path: str
+    meta: MeetingMeta
+    intro_html: str
+    items: list[AgendaItem]
+    links: list[LinkRef]
+
+    @property
+    def key(self) -> tuple[str, dt.date, str]:
+        """The meeting's identity: body, date, kind."""
+        return (self.meta.body, self.meta.date, self.meta.kind)
+
+    @property
+    def anchors(self) -> set[str]:
+        found = {"indhold"}
+        for item in self.items:
+            found.add(item.anchor)
+            found.update(section.anchor for section in item.sections)
+        return found
+
+
+@dataclass
+class Strategy:
+    slug: str
+    path: str
+    meta: StrategyMeta
+    html: str
+    anchors: set[str]
+    headings: list[tuple[int, str, str]]  # level, id, text
+    links: list[LinkRef]
+
+
+@dataclass
+class Page:
+    slug: str
+    path: str
+    meta: PageMeta
+    html: str
+    anchors: set[str]
+    links: list[LinkRef]
+
+
+@dataclass
+class Content:
+    """Everything loaded from content/."""
+
+    bodies: dict[str, Body] = field(default_factory=dict)
+    meetings: list[Meeting] = field(default_factory=list)
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    bilag_files: set[str] = field(default_factory=set)  # content-relative paths under bilag/

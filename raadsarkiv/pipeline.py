@@ -1,0 +1,81 @@
+"""The build, in one order: load → validate → link → render → write (→ index).
+
+`check` is the first half of `build`: nothing is written until everything is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from . import linker, privacy, urls
+from .config import DEFAULT_SECTIONS, SiteConfig, load_config
+from .errors import BuildFailed, Problem, Problems
+from .linker import Site
+from .loader import load_content
+from .render import make_environment, render
+from .views import all_views
+from .writer import write_site
+
+
+@dataclass
+class Checked:
+    """The outcome of validating a project: problems, and the linked public site if valid."""
+
+    problems: list[Problem]
+    site: Site | None
+    private_bilag: set[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.site is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def check(root: Path) -> Checked:
+    """Load, validate and link everything under root; write nothing."""
+    problems = Problems()
+    config = load_config(root, problems)
+    content = load_content(root, config.sections if config else DEFAULT_SECTIONS, problems)
+    if config is None:
+        return Checked(problems.all(), None, set())
+    linker.check(content, config, problems)
+    public, private_bilag = privacy.redact(content, problems)
+    sizes = {rel: (root / "content" / rel).stat().st_size for rel in public.bilag_files}
+    site = linker.link(public, config, sizes)
+    for rel in sorted(content.bilag_files - private_bilag - set(site.bilag)):
+        problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item; it is not published")
+    return Checked(problems.all(), site, private_bilag)
+
+
+def render_site(root: Path, site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Every output file: rendered pages as bytes, and files to copy."""
+    env = make_environment(root / "templates")
+    files = {view.output: render(env, view) for view in all_views(site, {})}
+    files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in files if p.endswith(".html") and p != urls.NOT_FOUND))
+    files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
+    copies = {info.file: root / "content" / info.rel for info in site.bilag.values()}
+    static = root / "static"
+    for path in sorted(static.rglob("*")) if static.is_dir() else []:
+        if path.is_file():
+            copies[f"static/{path.relative_to(static).as_posix()}"] = path
+    return files, copies
+
+
+def sitemap(config: SiteConfig, pages: list[str]) -> bytes:
+    """sitemap.xml with the public address of every page."""
+    entries = "".join(f"  <url><loc>{escape(str(config.base_url) + urls.pretty(page))}</loc></url>\n" for page in pages)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"
+    ).encode()
+
+
+def build(root: Path, out: Path) -> Checked:
+    """Validate, render and write the site; raise BuildFailed (writing nothing) on errors."""
+    checked = check(root)
+    if not checked.ok or checked.site is None:
+        raise BuildFailed(checked.problems)
+    files, copies = render_site(root, checked.site)
+    write_site(root, out, files, copies)
+    return checked

@@ -1,0 +1,53 @@
+"""What an editor's link points to, decided from the href alone (no lookups)."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parsed href: external URL, or a content-relative path plus anchor."""
+
+    external: str | None = None
+    path: str = ""  # content-relative, '' for a same-page anchor
+    anchor: str = ""
+
+
+class BadRef(ValueError):
+    """An href that can never be valid; the message says what to write instead."""
+
+
+def parse_href(source: str, href: str) -> Ref:
+    """Resolve `href`, written in the file `source` (path under content/), to a Ref."""
+    if not href.strip():
+        raise BadRef("empty link target; write the file the link goes to, e.g. ../../bilag/…/fil.pdf")
+    parts = urlsplit(href)
+    if parts.scheme:
+        if parts.scheme.lower() not in SAFE_SCHEMES:
+            raise BadRef(f"link scheme '{parts.scheme}:' is not allowed; use https://, mailto: or a relative link")
+        return Ref(external=href)
+    if parts.netloc:
+        raise BadRef(f"link '{href}' has no scheme; write https://{parts.netloc}{parts.path}")
+    if not parts.path:
+        return Ref(anchor=unquote(parts.fragment))
+    if parts.path.startswith("/"):
+        raise BadRef(f"absolute path '{parts.path}'; write a relative link from this file, e.g. ../../bilag/…")
+    source_dir = posixpath.dirname(source.removeprefix("content/"))
+    joined = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        raise BadRef(f"link '{href}' leaves content/; link only to files inside content/")
+    return Ref(path=joined, anchor=unquote(parts.fragment))
+
+
+def bilag_path(source: str, href: str) -> str | None:
+    """The content-relative bilag file a link points to, if it points into bilag/."""
+    try:
+        ref = parse_href(source, href)
+    except BadRef:
+        return None
+    return ref.path if ref.path.startswith("bilag/") else None

@@ -1,0 +1,63 @@
+"""The one place where output paths are decided.
+
+Every path is relative to the output root and names a file (`…/index.html`), so
+pages link to each other with relative links that work at a domain root, under a
+sub-path and when opened from disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+
+from .model import Meeting
+
+HOME = "index.html"
+NOT_FOUND = "404.html"
+BILAG_INDEX = "bilag/index.html"
+STRATEGY_INDEX = "strategier/index.html"
+BODY_INDEX = "udvalg/index.html"
+SEARCH = "soeg/index.html"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+STYLESHEET = "static/style.css"
+
+# Top-level folders the engine uses; a page slug may not take one of them.
+RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "index", "404", "sitemap", "robots"}
+
+
+def body(slug: str) -> str:
+    return f"udvalg/{slug}/index.html"
+
+
+def meeting(m: Meeting) -> str:
+    return f"udvalg/{m.meta.body}/{m.meta.date.isoformat()}-{m.meta.kind}/index.html"
+
+
+def strategy(slug: str) -> str:
+    return f"strategier/{slug}/index.html"
+
+
+def page(slug: str) -> str:
+    return f"{slug}/index.html"
+
+
+def bilag_page(rel: str) -> str:
+    """`bilag/x/2023-10-10/plan.pdf` -> `bilag/x/2023-10-10/plan-pdf/index.html`."""
+    path = PurePosixPath(rel)
+    return str(path.with_name(f"{path.stem}-{path.suffix.lstrip('.').lower()}") / "index.html")
+
+
+def bilag_file(rel: str) -> str:
+    """The published copy of a bilag file sits beside its page."""
+    return posixpath.join(posixpath.dirname(bilag_page(rel)), PurePosixPath(rel).name)
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from a page back to the output root: '', '../', '../../' …"""
+    return "../" * path.count("/")
+
+
+def pretty(path: str) -> str:
+    """The public URL path of a page: `udvalg/x/index.html` -> `udvalg/x/`."""
+    return path.removesuffix("index.html")

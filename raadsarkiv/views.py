@@ -1,0 +1,314 @@
+"""What templates see: one view per page, made from the linked public site.
+
+Every link in a view is already relative to the page it appears on, so
+templates never compute URLs and never see anything that is not public.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from . import urls
+from .linker import BilagInfo, ItemRef, Site, neighbours
+from .model import Meeting
+
+LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+SRC_RE = re.compile(r'src="([^"]*)"')
+KIND_LABEL = {"referat": "Referat", "dagsorden": "Dagsorden"}
+NAV = [
+    ("Forside", urls.HOME), ("Udvalg og råd", urls.BODY_INDEX), ("Strategier", urls.STRATEGY_INDEX),
+    ("Bilag", urls.BILAG_INDEX), ("Søg", urls.SEARCH),
+]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A page to render: where it goes, with which template and context."""
+
+    output: str
+    template: str
+    context: dict[str, Any]
+
+
+def file_size(size: int) -> str:
+    """Danish file size: '512 byte', '45 kB', '1,2 MB'."""
+    if size < 1000:
+        return f"{size} byte"
+    if size < 1_000_000:
+        return f"{format_decimal(round(size / 1000), locale='da')} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1), locale='da')} MB"
+
+
+def bilag_label(info: BilagInfo) -> str:
+    """'PDF, 45 kB': what a bilag link says about the file."""
+    return f"{info.type}, {file_size(info.size)}"
+
+
+class Linker:
+    """Relative links from one page: to other pages, and inside Markdown fragments."""
+
+    def __init__(self, site: Site, page: str) -> None:
+        self.site = site
+        self.page = page
+        self.root = urls.root_of(page)
+
+    def to(self, output: str, anchor: str = "") -> str:
+        """The relative link to an output path (and anchor) from this page."""
+        if output == self.page and anchor:
+            return f"#{anchor}"
+        return self.root + output + (f"#{anchor}" if anchor else "")
+
+    def fragment(self, source: str, html: str) -> str:
+        """Rewrite an editor's links in a sanitized HTML fragment to site URLs."""
+
+        def link(match: re.Match[str]) -> str:
+            href = _unescape(match.group(1))
+            target = self.site.targets.get((source, href))
+            if target is None:
+                return match.group(2)  # unreachable after check(); never emit a broken link
+            if target.external:
+                return f'<a href="{_escape(target.external)}">{match.group(2)}</a>'
+            url = _escape(self.to(target.output, target.anchor))
+            if target.kind == "bilag" and target.key in self.site.bilag:
+                label = bilag_label(self.site.bilag[target.key])
+                return f'<a href="{url}" class="bilag">{match.group(2)} <span class="filinfo">({label})</span></a>'
+            return f'<a href="{url}">{match.group(2)}</a>'
+
+        def src(match: re.Match[str]) -> str:
+            target = self.site.targets.get((source, _unescape(match.group(1))))
+            if target is None:
+                return 'src=""'
+            return f'src="{_escape(target.external or self.to(target.output))}"'
+
+        return SRC_RE.sub(src, LINK_RE.sub(link, html))
+
+
+def _unescape(value: str) -> str:
+    return value.replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def meeting_title(site: Site, meeting: Meeting) -> str:
+    """'Integrationsrådet – referat' (the date is shown beside it)."""
+    return f"{site.content.bodies[meeting.meta.body].meta.name}"
+
+
+def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
+    link = Linker(site, page)
+    return {
+        "site": site.config,
+        "page_path": page,
+        "title": title,
+        "root": link.root,
+        "link": link,
+        "nav": [(label, link.to(target), target == page) for label, target in NAV],
+        "footer_pages": [(p.meta.title, link.to(urls.page(slug))) for slug, p in sorted(site.content.pages.items())],
+        **extra,
+    }
+
+
+def _item_ref(link: Linker, site: Site, ref: ItemRef) -> dict[str, Any]:
+    body = site.content.bodies[ref.meeting.meta.body].meta.name
+    return {
+        "url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
+        "body": body,
+        "date": ref.meeting.meta.date,
+        "kind": ref.meeting.meta.kind,
+        "number": ref.item.number,
+        "title": ref.item.title,
+    }
+
+
+def meeting_view(site: Site, meeting: Meeting) -> PageView:
+    page = urls.meeting(meeting)
+    body = site.content.bodies[meeting.meta.body]
+    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {body.meta.name}")
+    link: Linker = context["link"]
+    previous, following = neighbours(site, meeting)
+    items = []
+    for item in meeting.items:
+        case = item.meta.case_number
+        related = [r for r in site.cases.get(case, []) if r.meeting.path != meeting.path or r.item.number != item.number] if case else []
+        items.append({
+            "number": item.number,
+            "title": item.title,
+            "anchor": item.anchor,
+            "closed": item.closed,
+            "intro": link.fragment(meeting.path, item.intro_html),
+            "sections": [
+                {"name": s.name, "anchor": s.anchor, "html": link.fragment(meeting.path, s.html)} for s in item.sections
+            ],
+            "meta": item.meta,
+            "case": [_item_ref(link, site, r) for r in related],
+            "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
+        })
+    context.update(
+        meeting=meeting,
+        kind_label=KIND_LABEL[meeting.meta.kind],
+        body=body,
+        body_url=link.to(urls.body(body.slug)),
+        organisation=site.config.organisations[body.meta.organisation],
+        intro=link.fragment(meeting.path, meeting.intro_html),
+        items=items,
+        previous=previous and {"url": link.to(urls.meeting(previous)), "date": previous.meta.date, "kind": previous.meta.kind},
+        next=following and {"url": link.to(urls.meeting(following)), "date": following.meta.date, "kind": following.meta.kind},
+        search_meta={"kind": meeting.meta.kind, "body": body.meta.name, "year": meeting.meta.date.year},
+    )
+    return PageView(page, "meeting.html", context)
+
+
+def body_view(site: Site, slug: str) -> PageView:
+    page = urls.body(slug)
+    body = site.content.bodies[slug]
+    context = _common(site, page, body.meta.name)
+    link: Linker = context["link"]
+    years: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for meeting in reversed(site.meetings_by_body.get(slug, [])):
+        years[meeting.meta.date.year].append({
+            "url": link.to(urls.meeting(meeting)), "date": meeting.meta.date, "kind": KIND_LABEL[meeting.meta.kind],
+            "items": len(meeting.items),
+        })
+    context.update(body=body, organisation=site.config.organisations[body.meta.organisation], years=sorted(years.items(), reverse=True))
+    return PageView(page, "body.html", context)
+
+
+def bodies_view(site: Site) -> PageView:
+    context = _common(site, urls.BODY_INDEX, "Udvalg og råd")
+    link: Linker = context["link"]
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for slug, body in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name)):
+        meetings = site.meetings_by_body.get(slug, [])
+        groups[site.config.organisations[body.meta.organisation].name].append({
+            "url": link.to(urls.body(slug)), "name": body.meta.name, "type": body.meta.type, "count": len(meetings),
+            "latest": meetings[-1].meta.date if meetings else None,
+        })
+    context.update(groups=sorted(groups.items()))
+    return PageView(urls.BODY_INDEX, "bodies.html", context)
+
+
+def home_view(site: Site) -> PageView:
+    context = _common(site, urls.HOME, site.config.title)
+    link: Linker = context["link"]
+    latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.body), reverse=True)[:10]
+    context.update(
+        latest=[{
+            "url": link.to(urls.meeting(m)), "date": m.meta.date, "kind": KIND_LABEL[m.meta.kind],
+            "body": site.content.bodies[m.meta.body].meta.name,
+        } for m in latest],
+        bodies=[
+            {"url": link.to(urls.body(slug)), "name": b.meta.name, "organisation": site.config.organisations[b.meta.organisation].name}
+            for slug, b in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name))
+        ],
+        strategies=[{"url": link.to(urls.strategy(slug)), "title": s.meta.title} for slug, s in sorted(site.content.strategies.items())],
+        counts={"meetings": len(site.content.meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
+    )
+    return PageView(urls.HOME, "home.html", context)
+
+
+def strategy_view(site: Site, slug: str) -> PageView:
+    page = urls.strategy(slug)
+    strategy = site.content.strategies[slug]
+    context = _common(site, page, strategy.meta.title)
+    link: Linker = context["link"]
+    refs = sorted(site.strategy_refs.get(strategy.path.removeprefix("content/"), []), key=lambda r: (r.meeting.meta.date, r.item.number))
+    context.update(
+        strategy=strategy,
+        organisation=site.config.organisations[strategy.meta.organisation],
+        html=link.fragment(strategy.path, strategy.html),
+        toc=[(level, anchor, text) for level, anchor, text in strategy.headings if level == 2],
+        treated_in=[_item_ref(link, site, r) for r in refs],
+        search_meta={"kind": "strategi", "body": strategy.meta.owner or "", "year": strategy.meta.adopted.year if strategy.meta.adopted else None},
+    )
+    return PageView(page, "strategy.html", context)
+
+
+def strategy_index_view(site: Site) -> PageView:
+    context = _common(site, urls.STRATEGY_INDEX, "Strategier")
+    link: Linker = context["link"]
+    context.update(strategies=[{
+        "url": link.to(urls.strategy(slug)), "title": s.meta.title, "period": s.meta.period, "status": s.meta.status,
+        "organisation": site.config.organisations[s.meta.organisation].name,
+    } for slug, s in sorted(site.content.strategies.items(), key=lambda kv: kv[1].meta.title)])
+    return PageView(urls.STRATEGY_INDEX, "strategy_index.html", context)
+
+
+def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
+    page = info.page
+    context = _common(site, page, info.title)
+    link: Linker = context["link"]
+    first = info.referrers[0].meeting if info.referrers else None
+    context.update(
+        bilag=info,
+        file_url=link.to(info.file),
+        file_name=info.file.rsplit("/", 1)[-1],
+        label=bilag_label(info),
+        referrers=[_item_ref(link, site, r) for r in info.referrers],
+        text=text,
+        search_meta={
+            "kind": "bilag",
+            "body": site.content.bodies[first.meta.body].meta.name if first else "",
+            "year": first.meta.date.year if first else None,
+        },
+    )
+    return PageView(page, "bilag.html", context)
+
+
+def bilag_index_view(site: Site) -> PageView:
+    context = _common(site, urls.BILAG_INDEX, "Bilag")
+    link: Linker = context["link"]
+    rows = []
+    for info in site.bilag.values():
+        first = info.referrers[0] if info.referrers else None
+        rows.append({
+            "url": link.to(info.page), "title": info.title, "label": bilag_label(info),
+            "date": first.meeting.meta.date if first else None,
+            "body": site.content.bodies[first.meeting.meta.body].meta.name if first else "",
+        })
+    rows.sort(key=lambda r: (r["date"] is None, r["date"] and -r["date"].toordinal(), r["title"]))
+    context.update(rows=rows)
+    return PageView(urls.BILAG_INDEX, "bilag_index.html", context)
+
+
+def page_view(site: Site, slug: str) -> PageView:
+    page = urls.page(slug)
+    content = site.content.pages[slug]
+    context = _common(site, page, content.meta.title)
+    context.update(html=context["link"].fragment(content.path, content.html), description=content.meta.description,
+                   search_meta={"kind": "side", "body": "", "year": None})
+    return PageView(page, "page.html", context)
+
+
+def search_view(site: Site) -> PageView:
+    context = _common(site, urls.SEARCH, "Søg i arkivet")
+    context.update(bodies_url=context["link"].to(urls.BODY_INDEX), bilag_url=context["link"].to(urls.BILAG_INDEX))
+    return PageView(urls.SEARCH, "search.html", context)
+
+
+def not_found_view(site: Site) -> PageView:
+    # 404.html is served for any missing path, so its links must be absolute.
+    context = _common(site, urls.NOT_FOUND, "Siden findes ikke")
+    base = site.config.base_path
+    context["root"] = base
+    context["nav"] = [(label, base + urls.pretty(target), False) for label, target in NAV]
+    context["footer_pages"] = [(p.meta.title, base + urls.pretty(urls.page(slug))) for slug, p in sorted(site.content.pages.items())]
+    context.update(home_url=base, search_url=base + "soeg/")
+    return PageView(urls.NOT_FOUND, "404.html", context)
+
+
+def all_views(site: Site, bilag_text: dict[str, str | None]) -> list[PageView]:
+    """Every HTML page of the site, in a stable order."""
+    views = [home_view(site), bodies_view(site), strategy_index_view(site), bilag_index_view(site), search_view(site), not_found_view(site)]
+    views += [body_view(site, slug) for slug in sorted(site.content.bodies)]
+    views += [meeting_view(site, m) for m in sorted(site.content.meetings, key=lambda m: m.path)]
+    views += [strategy_view(site, slug) for slug in sorted(site.content.strategies)]
+    views += [bilag_view(site, info, bilag_text.get(info.rel)) for info in site.bilag.values()]
+    views += [page_view(site, slug) for slug in sorted(site.content.pages)]
+    return views
