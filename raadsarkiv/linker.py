@@ -129,6 +129,7 @@ def _all_links(content: Content) -> list[LinkRef]:
     links = [link for meeting in content.meetings for link in meeting.links]
     links += [link for strategy in content.strategies.values() for link in strategy.links]
     links += [link for page in content.pages.values() for link in page.links]
+    links += [link for body in content.bodies.values() for link in body.links]
     return links
 
 

@@ -255,9 +255,7 @@ def _load_body(shown, rel, split_file, content, sections, problems) -> None:
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         rendered, links = _document(shown, split_file.body, split_file.body_line, problems)
-        for link in links:
-            problems.error(shown, link.line, "links are not supported in a body's description")
-        content.bodies[slug] = Body(slug, shown, meta, rendered.html)
+        content.bodies[slug] = Body(slug, shown, meta, rendered.html, links)
 
 
 def _load_meeting(shown, rel, split_file, content, sections, problems) -> None:

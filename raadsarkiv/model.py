@@ -173,6 +173,7 @@ class Body:
     path: str
     meta: BodyMeta
     html: str
+    links: list[LinkRef] = field(default_factory=list)
 
 
 @dataclass

@@ -176,7 +176,7 @@ def body_view(site: Site, slug: str) -> PageView:
             "url": link.to(urls.meeting(meeting)), "date": meeting.meta.date, "kind": KIND_LABEL[meeting.meta.kind],
             "items": len(meeting.items),
         })
-    context.update(body=body, organisation=site.config.organisations[body.meta.organisation], years=sorted(years.items(), reverse=True))
+    context.update(body=body, description=link.fragment(body.path, body.html), organisation=site.config.organisations[body.meta.organisation], years=sorted(years.items(), reverse=True))
     return PageView(page, "body.html", context)
 
 
