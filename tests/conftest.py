@@ -1,0 +1,102 @@
+"""Shared fixtures: the sample archive built once, a local HTTP server, a headless Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from raadsarkiv.pipeline import build
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs (content, templates, static, config) to build elsewhere."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "site_config.yaml", target / "site_config.yaml")
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive, built once per test session; returns its output folder."""
+    root = copy_project(tmp_path_factory.mktemp("sample"))
+    build(root, root / "output")
+    return root / "output"
+
+
+@contextlib.contextmanager
+def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (free port) under URL path `prefix`; yields the base URL."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def translate_path(self, path: str) -> str:
+            if not path.startswith(prefix):
+                return str(directory / "__outside_prefix__")
+            return super().translate_path("/" + path[len(prefix):])
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            not_found = directory / "404.html"
+            if code == 404 and not_found.exists():
+                body = not_found.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().send_error(code, message, explain)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site: Path) -> Iterator[str]:
+    """The sample archive served at the root of a local HTTP server."""
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh browser page (Danish locale), closed after the test."""
+    context = browser.new_context(locale="da-DK")
+    tab = context.new_page()
+    yield tab
+    context.close()
