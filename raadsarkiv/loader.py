@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .frontmatter import FrontMatterError, SplitFile, split
-from .markdown import find_line, slugify, strip_link_markers, to_html
+from .markdown import Rendered, find_line, slugify, strip_link_markers, to_html
 from .privacy import scan_cpr
 from .model import (
     AgendaItem,
@@ -50,7 +50,10 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
         return None
 
 
-def _links(rel: str, body: str, first_line: int, rendered_hrefs, markers, item: int | None) -> list[LinkRef]:
+def _links(
+    rel: str, body: str, first_line: int, rendered_hrefs: list[tuple[str, str, bool]],
+    markers: list[tuple[str, list[str], int]], item: int | None,
+) -> list[LinkRef]:
     """Pair the links Markdown found with the lines they are on and their markers."""
     lines = body.split("\n")
     refs: list[LinkRef] = []
@@ -65,9 +68,8 @@ def _links(rel: str, body: str, first_line: int, rendered_hrefs, markers, item: 
     return refs
 
 
-def _check_markers(rel: str, body: str, first_line: int, problems: Problems) -> list:
-    """Strip `{…}` link markers, reporting unknown words; returns the markers."""
-    _, markers = strip_link_markers(body)
+def _check_markers(rel: str, first_line: int, markers: list[tuple[str, list[str], int]], problems: Problems) -> None:
+    """Report unknown words in `{…}` markers after links."""
     for href, words, offset in markers:
         for word in words:
             if word not in LINK_MARKERS:
@@ -75,13 +77,14 @@ def _check_markers(rel: str, body: str, first_line: int, problems: Problems) -> 
                     rel, first_line + offset,
                     f"unknown marker '{{{word}}}' after link to {href}; expected {{lukket}} or no marker",
                 )
-    return markers
 
 
-def _document(rel: str, body: str, first_line: int, problems: Problems, item: int | None = None, heading_ids: bool = False):
+def _document(
+    rel: str, body: str, first_line: int, problems: Problems, item: int | None = None, heading_ids: bool = False,
+) -> tuple[Rendered, list[LinkRef]]:
     """Render a piece of Markdown and collect its links."""
-    markers = _check_markers(rel, body, first_line, problems)
-    stripped, _ = strip_link_markers(body)
+    stripped, markers = strip_link_markers(body)
+    _check_markers(rel, first_line, markers, problems)
     rendered = to_html(stripped, heading_ids=heading_ids)
     links = _links(rel, stripped, first_line, rendered.hrefs, markers, item)
     for src in rendered.images_without_alt:
@@ -103,7 +106,9 @@ def _split_lines(body: str) -> list[tuple[int, str, bool]]:
     return out
 
 
-def parse_meeting_body(rel: str, body: str, body_line: int, meta: MeetingMeta, sections: list[str], problems: Problems):
+def parse_meeting_body(
+    rel: str, body: str, body_line: int, meta: MeetingMeta, sections: list[str], problems: Problems,
+) -> tuple[str, list[AgendaItem], list[LinkRef]]:
     """Split a meeting's Markdown into intro, items and sections; render each."""
     vocabulary = {name.casefold(): name for name in sections}
     lines = body.split("\n")
@@ -249,7 +254,7 @@ def _closed_spans(items: list[AgendaItem]) -> list[range]:
     return spans
 
 
-def _load_body(shown, rel, split_file, content, sections, problems) -> None:
+def _load_body(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
     meta = validate(BodyMeta, split_file.front, shown, problems)
     scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
     slug = _slug_of(shown, rel, problems)
@@ -258,7 +263,7 @@ def _load_body(shown, rel, split_file, content, sections, problems) -> None:
         content.bodies[slug] = Body(slug, shown, meta, rendered.html, links)
 
 
-def _load_meeting(shown, rel, split_file, content, sections, problems) -> None:
+def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
     meta = validate(MeetingMeta, split_file.front, shown, problems)
     if meta is None:
         return
@@ -269,7 +274,7 @@ def _load_meeting(shown, rel, split_file, content, sections, problems) -> None:
     content.meetings.append(Meeting(shown, meta, intro, items, links))
 
 
-def _load_strategy(shown, rel, split_file, content, sections, problems) -> None:
+def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
     meta = validate(StrategyMeta, split_file.front, shown, problems)
     scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
     slug = _slug_of(shown, rel, problems)
@@ -279,7 +284,7 @@ def _load_strategy(shown, rel, split_file, content, sections, problems) -> None:
         content.strategies[slug] = Strategy(slug, shown, meta, rendered.html, rendered.anchors, rendered.headings, links)
 
 
-def _load_page(shown, rel, split_file, content, sections, problems) -> None:
+def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
     meta = validate(PageMeta, split_file.front, shown, problems)
     scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
     slug = _slug_of(shown, rel, problems)

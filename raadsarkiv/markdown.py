@@ -1,7 +1,7 @@
 """Markdown to sanitized HTML, collecting links (with their lines) and heading anchors.
 
-Links are left as the editor wrote them; the render stage rewrites them to site
-URLs once the linker has resolved every one (see `rewrite_links`).
+Links are left as the editor wrote them; views.py rewrites them to site URLs
+once the linker has resolved every one.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import markdown
@@ -38,7 +37,6 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # `[text](href){lukket}`: a marker in braces right after a link.
 LINK_MARKER_RE = re.compile(r"(\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\))[ \t]*\{([^}\n]*)\}")
-HREF_ATTR_RE = re.compile(r'(href|src)="([^"]*)"')
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
@@ -155,26 +153,6 @@ def sanitize(html: str) -> str:
         filter_style_properties={"text-align"},
         strip_comments=True,
     )
-
-
-def rewrite_links(html: str, resolve: Callable[[str], str | None]) -> str:
-    """Replace every href/src with `resolve(href)`; None removes the link target."""
-
-    def replace(match: re.Match[str]) -> str:
-        new = resolve(_unescape(match.group(2)))
-        if new is None:
-            return f'{match.group(1)}=""'
-        return f'{match.group(1)}="{_escape(new)}"'
-
-    return HREF_ATTR_RE.sub(replace, html)
-
-
-def _unescape(value: str) -> str:
-    return value.replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def find_line(lines: list[str], needle: str, start: int = 0) -> int:
