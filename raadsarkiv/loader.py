@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import Problems
@@ -106,6 +107,52 @@ def _split_lines(body: str) -> list[tuple[int, str, bool]]:
     return out
 
 
+BLOCK_MARK = "RAADSARKIVBLOCK{}X"
+BLOCK_SPLIT_RE = re.compile(r"<p>RAADSARKIVBLOCK(\d+)X</p>\n?")
+
+
+def _render_blocks(
+    rel: str, body: str, body_line: int, spans: list[tuple[int, int]], problems: Problems,
+) -> tuple[list[str], list[LinkRef]]:
+    """Render a meeting's blocks (intro, items, sections) in one Markdown pass.
+
+    Each block is preceded by a marker paragraph; the HTML is split at the markers.
+    One pass instead of one per section roughly halves the cost of a meeting.
+    """
+    lines = body.split("\n")
+    marked: list[str] = []
+    for number, (start, end) in enumerate(spans):
+        marked += ["", BLOCK_MARK.format(number), "", *lines[start:end]]
+    rendered, links = _document(rel, "\n".join(marked), 0, problems)
+    pieces = BLOCK_SPLIT_RE.split(rendered.html)
+    numbers = pieces[1::2]
+    if numbers != [str(n) for n in range(len(spans))]:
+        # A block swallowed a marker (e.g. an unclosed raw HTML element): render one by one.
+        pieces = ["", *(x for n, (s, e) in enumerate(spans) for x in (str(n), to_html("\n".join(lines[s:e])).html))]
+    htmls = [html.strip() for html in pieces[2::2]]
+    # Lines were found in the marked text; map them back to the file.
+    shown_lines = _file_lines(spans, body_line)
+    links = [replace(link, line=shown_lines[min(link.line, len(shown_lines) - 1)]) for link in links]
+    return htmls, links
+
+
+def _file_lines(spans: list[tuple[int, int]], body_line: int) -> list[int]:
+    """For each line of the marked text, the line of the file it came from."""
+    out: list[int] = []
+    for start, end in spans:
+        out += [body_line + start] * 3 + [body_line + index for index in range(start, end)]
+    return out or [body_line]
+
+
+def _item_at(items: list[AgendaItem], line: int) -> int | None:
+    """The number of the item a line belongs to (None for the introduction)."""
+    found = None
+    for item in items:
+        if item.line <= line:
+            found = item.number
+    return found
+
+
 def parse_meeting_body(
     rel: str, body: str, body_line: int, meta: MeetingMeta, sections: list[str], problems: Problems,
 ) -> tuple[str, list[AgendaItem], list[LinkRef]]:
@@ -129,19 +176,16 @@ def parse_meeting_body(
             blocks.append(("section", index, SECTION_RE.match(line)))
     blocks.append(("end", len(lines), None))
 
+    spans = [(start if kind == "intro" else start + 1, end) for (kind, start, _), (_, end, _) in zip(blocks, blocks[1:])]
+    htmls, links = _render_blocks(rel, body, body_line, spans, problems)
     intro_html = ""
-    links: list[LinkRef] = []
     items: list[AgendaItem] = []
     current: AgendaItem | None = None
     seen_numbers: dict[int, int] = {}
-    for (kind, start, match), (_, end, _) in zip(blocks, blocks[1:]):
-        content_start = start if kind == "intro" else start + 1
-        text = "\n".join(lines[content_start:end])
-        first_line = body_line + content_start
+    for (kind, start, match), (content_start, end), html in zip(blocks, spans, htmls):
         line_no = body_line + start
         if kind == "intro":
-            rendered, found = _document(rel, text, first_line, problems)
-            intro_html, links = rendered.html if text.strip() else "", links + found
+            intro_html = html
             continue
         if kind == "item":
             assert match is not None
@@ -171,9 +215,7 @@ def parse_meeting_body(
                 meta=meta.items.get(number, ItemMeta()),
             )
             items.append(current)
-            rendered, found = _document(rel, text, first_line, problems, item=number)
-            current.intro_html = rendered.html if text.strip() else ""
-            links += found
+            current.intro_html = html
             continue
         # A section
         if current is None:
@@ -187,11 +229,10 @@ def parse_meeting_body(
         anchor = f"{current.anchor}-{slugify(name)}"
         if any(section.anchor == anchor for section in current.sections):
             problems.error(rel, line_no, f"section '{name}' appears twice in item {current.number}")
-        rendered, found = _document(rel, text, first_line, problems, item=current.number)
-        current.sections.append(Section(name, anchor, line_no, rendered.html))
-        links += found
+        current.sections.append(Section(name, anchor, line_no, html))
     for item, following in zip(items, [*items[1:], None]):
         item.end_line = following.line if following else body_line + len(lines)
+    links = [replace(link, item=_item_at(items, link.line)) for link in links]
     for number in meta.items:
         if number not in seen_numbers:
             problems.error(rel, 1, f"'items.{number}' in the front matter, but there is no item {number} in the text")

@@ -21,16 +21,16 @@ CLOSED_BILAG_LABEL = "lukket bilag, ikke offentligt"
 
 def scan_cpr(path: str, lines: list[str], skip: list[range], reviewed: list[str], problems: Problems) -> None:
     """Report text that looks like a CPR number, unless listed in `reviewed_cpr`."""
-    for number, line in enumerate(lines, start=1):
-        if any(number in span for span in skip):
+    text = "\n".join(lines)
+    for match in CPR_RE.finditer(text):  # one pass over the file; line numbers only for hits
+        number = text.count("\n", 0, match.start()) + 1
+        if match.group(0) in reviewed or any(number in span for span in skip):
             continue
-        for match in CPR_RE.finditer(line):
-            if match.group(0) not in reviewed:
-                problems.error(
-                    path, number,
-                    f"'{match.group(0)}' looks like a CPR number; remove it, or if it is not personal data "
-                    f"add it to the front matter: reviewed_cpr: [\"{match.group(0)}\"]",
-                )
+        problems.error(
+            path, number,
+            f"'{match.group(0)}' looks like a CPR number; remove it, or if it is not personal data "
+            f"add it to the front matter: reviewed_cpr: [\"{match.group(0)}\"]",
+        )
 
 
 def _in_public_part(item: AgendaItem | None, line: int) -> bool:

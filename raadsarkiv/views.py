@@ -174,7 +174,7 @@ def body_view(site: Site, slug: str) -> PageView:
     for meeting in reversed(site.meetings_by_body.get(slug, [])):
         years[meeting.meta.date.year].append({
             "url": link.to(urls.meeting(meeting)), "date": meeting.meta.date, "kind": KIND_LABEL[meeting.meta.kind],
-            "items": len(meeting.items),
+            "item_count": len(meeting.items),
         })
     context.update(body=body, description=link.fragment(body.path, body.html), organisation=site.config.organisations[body.meta.organisation], years=sorted(years.items(), reverse=True))
     return PageView(page, "body.html", context)
