@@ -23,7 +23,7 @@ class FrontMatter:
 
     data: dict[str, Any]
     lines: dict[Path, int] = field(default_factory=dict)
-    raw: dict[Path, str] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)  # text of plain (unquoted) scalars
     start_line: int = 1
 
     def line_of(self, path: Path) -> int:
@@ -66,12 +66,27 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:  # type: ignore[override]
+        """A date-like value that is not a real date (2023-02-30) is an error with a line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise FrontMatterError(
+                node.start_mark.line + 1, f"'{node.value}' is not a real date ({exc}); expected YYYY-MM-DD, e.g. 2023-10-10"
+            ) from None
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+
+YAML_HINT = "check the indentation, and put text that contains ': ' or ' #' or starts with [ { ' \" & * in quotes"
+
 
 def _walk(node: Node, path: Path, lines: dict[Path, int], raw: dict[Path, str]) -> None:
     """Record the line (and raw scalar text) of every key and list item."""
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, ScalarNode):
-        raw[path] = node.value
+        if node.style is None:  # plain (unquoted) scalars only: those are the YAML 1.1 type traps
+            raw[path] = node.value
     elif isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
@@ -107,7 +122,9 @@ def parse_yaml(text: str, first_line: int = 1) -> FrontMatter:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + first_line - 1
         detail = exc.problem or exc.context or "invalid YAML"
-        raise FrontMatterError(line, f"invalid YAML: {detail}") from None
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            detail += f" ({exc.context} that starts on line {exc.context_mark.line + first_line})"
+        raise FrontMatterError(line, f"invalid YAML: {detail}; {YAML_HINT}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(first_line, f"invalid YAML: {exc}") from None
     finally:

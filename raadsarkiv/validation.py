@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import TypeVar
+from typing import Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,16 +33,35 @@ def _where(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _explain(error: dict, raw: str | None) -> str:
+def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """What a missing key should hold, from the model: its allowed values or its description."""
+    field = None
+    for part in loc:
+        if not isinstance(part, str) or model is None or part not in model.model_fields:
+            return ""
+        field = model.model_fields[part]
+        annotation = field.annotation
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    if field is None:
+        return ""
+    if get_origin(field.annotation) is Literal:
+        return " | ".join(str(value) for value in get_args(field.annotation))
+    if field.annotation is dt.date:
+        return "YYYY-MM-DD"
+    return f"<{field.description}>" if field.description else "…"
+
+
+def _explain(error: dict, raw: str | None, expected: str = "") -> str:
     """One readable sentence for one pydantic error."""
     kind = error["type"]
     key = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-")))
     if kind == "extra_forbidden":
         return f"unknown key '{key}'; check the spelling (see docs/content-format.md for the allowed keys)"
     if kind == "missing":
-        return f"missing required key '{key}'"
+        return f"missing required key '{key}'; add `{key.split('.')[-1]}: {expected}`" if expected else f"missing required key '{key}'"
     message = error["msg"].removeprefix("Value error, ")
-    if raw is not None and _YAML_TRAP.match(raw) and kind in {"string_type", "literal_error", "date_type", "value_error"}:
+    trapped = raw is not None and not isinstance(error["input"], str) and _YAML_TRAP.match(raw)
+    if trapped and kind in {"string_type", "literal_error", "date_type", "value_error"}:
         return (
             f"'{key}': YAML reads the unquoted value {raw} as {type(error['input']).__name__} "
             f"{error['input']!r}, not as text; put it in quotes: {key.split('.')[-1]}: \"{raw}\""
@@ -69,5 +89,6 @@ def validate(model: type[M], front: FrontMatter, path: str, problems: Problems) 
                 line = front.line_of(clean[:-1]) if len(clean) > 1 else front.start_line
             else:
                 line = front.line_of(clean)
-            problems.error(path, line, _explain(error, raw))
+            expected = _expected(model, clean) if error["type"] == "missing" else ""
+            problems.error(path, line, _explain(error, raw, expected))
         return None
