@@ -140,25 +140,50 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
         try:
             resolve(link, index, content.bilag_files)
         except BadRef as exc:
-            problems.error(link.source, link.line, str(exc))
-    for slug, body in content.bodies.items():
-        if body.meta.organisation not in config.organisations:
-            problems.error(body.path, 2, f"unknown organisation '{body.meta.organisation}'; expected one of: {', '.join(sorted(config.organisations))} (site_config.yaml)")
-    for slug, strategy in content.strategies.items():
-        if strategy.meta.organisation not in config.organisations:
-            problems.error(strategy.path, 2, f"unknown organisation '{strategy.meta.organisation}'; expected one of: {', '.join(sorted(config.organisations))}")
-    seen: dict[tuple, Meeting] = {}
+            if not _target_failed(link, content.failed):
+                problems.error(link.source, link.line, str(exc))
+    organisations = ", ".join(sorted(config.organisations))
+    for owner in [*content.bodies.values(), *content.strategies.values()]:
+        if owner.meta.organisation not in config.organisations:
+            problems.error(
+                owner.path, owner.lines.get("organisation", 1),
+                f"unknown organisation '{owner.meta.organisation}'; expected one of: {organisations} "
+                "(the ids under `organisations:` in site_config.yaml)",
+            )
+    same: dict[tuple, list[Meeting]] = defaultdict(list)
     for meeting in content.meetings:
-        if meeting.meta.body not in content.bodies:
+        same[meeting.key].append(meeting)
+        body = meeting.meta.body
+        if body not in content.bodies and f"bodies/{body}.md" not in content.failed:
             valid = ", ".join(sorted(content.bodies)) or "(none: add one in content/bodies/)"
-            problems.error(meeting.path, 2, f"unknown body '{meeting.meta.body}'; expected one of: {valid}")
-        if meeting.key in seen:
-            problems.error(meeting.path, 2, f"another meeting has the same body, date and kind: {seen[meeting.key].path}")
-        seen.setdefault(meeting.key, meeting)
+            problems.error(
+                meeting.path, meeting.lines.get("body", 1),
+                f"unknown body '{body}'; expected the name of a file in content/bodies/ without .md: {valid}",
+            )
+    for meetings in same.values():
+        if len(meetings) > 1:
+            for meeting in meetings:
+                others = ", ".join(m.path for m in meetings if m is not meeting)
+                problems.error(
+                    meeting.path, meeting.lines.get("date", 1),
+                    f"another meeting has the same body, date and kind ({others}); "
+                    "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files",
+                )
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:
-            problems.error(page.path, 1, f"page name '{slug}' is reserved for the site's own pages; rename the file")
+            problems.error(
+                page.path, 1,
+                f"page name '{slug}' is reserved for the site's own pages ({', '.join(sorted(urls.RESERVED))}); rename the file",
+            )
     _check_collisions(content, problems)
+
+
+def _target_failed(link: LinkRef, failed: set[str]) -> bool:
+    """Whether a link points at a file that exists but could not be loaded (its errors are reported)."""
+    try:
+        return parse_href(link.source, link.href).path in failed
+    except BadRef:
+        return False
 
 
 def _check_collisions(content: Content, problems: Problems) -> None:
@@ -168,8 +193,9 @@ def _check_collisions(content: Content, problems: Problems) -> None:
         writers[entry.output].append(f"content/{entry_path}")
     for rel in content.bilag_files:
         writers[urls.bilag_page(rel)].append(f"content/{rel}")
+    meetings = {meeting.path for meeting in content.meetings}
     for output, sources in writers.items():
-        if len(sources) > 1:
+        if len(sources) > 1 and not set(sources) <= meetings:  # meetings: reported as the same identity
             for source in sources:
                 problems.error(source, 1, f"would be published at the same address as {', '.join(s for s in sources if s != source)} ({output}); rename one")
 
@@ -200,11 +226,7 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
             if target.kind == "bilag":
                 info = bilag.get(target.key)
                 if info is None:
-                    suffix = PurePosixPath(target.key).suffix.lower()
-                    info = bilag[target.key] = BilagInfo(
-                        target.key, link.text or PurePosixPath(target.key).name, bilag_sizes.get(target.key, 0),
-                        BILAG_TYPES.get(suffix, suffix.lstrip(".").upper()),
-                    )
+                    info = bilag[target.key] = _bilag_info(target.key, link.text, bilag_sizes)
                 _add(info.referrers, ref)
             elif target.kind == "strategy":
                 _add(strategy_refs[target.key], ref)
@@ -213,6 +235,10 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
                 if linked and target.anchor.startswith("punkt-"):
                     number = int(target.anchor.removeprefix("punkt-").split("-")[0])
                     _add(item_refs[(linked.path, number)], ref)
+    for link in _all_links(content):  # bilag linked only from pages, strategies or bodies are published too
+        target = targets.get((link.source, link.href))
+        if target is not None and target.kind == "bilag" and target.key not in bilag:
+            bilag[target.key] = _bilag_info(target.key, link.text, bilag_sizes)
     by_body: dict[str, list[Meeting]] = defaultdict(list)
     cases: dict[str, list[ItemRef]] = defaultdict(list)
     for meeting in meetings:
@@ -221,6 +247,12 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
             if item.meta.case_number:
                 cases[item.meta.case_number].append(ItemRef(meeting, item))
     return Site(config, content, index, targets, dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
+
+
+def _bilag_info(rel: str, title: str, sizes: dict[str, int]) -> BilagInfo:
+    """A bilag's public description; its title is the text of the first link to it."""
+    suffix = PurePosixPath(rel).suffix.lower()
+    return BilagInfo(rel, title or PurePosixPath(rel).name, sizes.get(rel, 0), BILAG_TYPES.get(suffix, suffix.lstrip(".").upper()))
 
 
 def _add(refs: list[ItemRef], ref: ItemRef) -> None:

@@ -27,7 +27,7 @@ from .model import (
 )
 from .validation import validate
 
-ITEM_RE = re.compile(r"^##[ \t]+(?P<number>\S+?)\.?[ \t]+(?P<title>.*?)(?:[ \t]*\{(?P<markers>[^}]*)\})?[ \t]*#*[ \t]*$")
+ITEM_RE = re.compile(r"^##[ \t]+(?P<number>[^\s.{]+)\.?(?:[ \t]+(?P<title>.*?))??(?:[ \t]*\{(?P<markers>[^}]*)\})?[ \t]*#*[ \t]*$")
 SECTION_RE = re.compile(r"^###[ \t]+(?P<name>.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 ITEM_MARKERS = {"lukket", "offentlig-beslutning"}
@@ -190,7 +190,7 @@ def parse_meeting_body(
         if kind == "item":
             assert match is not None
             number = int(match.group("number"))
-            title = match.group("title").strip()
+            title = (match.group("title") or "").strip()
             words = (match.group("markers") or "").replace(",", " ").split()
             for word in words:
                 if word not in ITEM_MARKERS:
@@ -266,9 +266,15 @@ def load_content(root: Path, sections: list[str], problems: Problems) -> Content
             problems.error(shown, 1, "content files belong in content/bodies, content/meetings, content/strategies or content/pages")
             continue
         split_file = _read(path, shown, problems)
-        if split_file is not None:
-            loaders[top](shown, rel, split_file, content, sections, problems)
+        loaded = split_file is not None and loaders[top](shown, rel, split_file, content, sections, problems)
+        if not loaded:
+            content.failed.add(rel)  # reported already; later stages must not report it again as missing
     return content
+
+
+def _key_lines(split_file: SplitFile) -> dict[str, int]:
+    """The line of every top-level front-matter key."""
+    return {str(path[0]): line for path, line in split_file.front.lines.items() if len(path) == 1}
 
 
 def _slug_of(shown: str, rel: str, problems: Problems) -> str | None:
@@ -295,37 +301,44 @@ def _closed_spans(items: list[AgendaItem]) -> list[range]:
     return spans
 
 
-def _load_body(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
+def _load_body(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> bool:
     meta = validate(BodyMeta, split_file.front, shown, problems)
     scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         rendered, links = _document(shown, split_file.body, split_file.body_line, problems)
-        content.bodies[slug] = Body(slug, shown, meta, rendered.html, links)
+        content.bodies[slug] = Body(slug, shown, meta, rendered.html, links, _key_lines(split_file))
+        return True
+    return False
 
 
-def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
+def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> bool:
     meta = validate(MeetingMeta, split_file.front, shown, problems)
     if meta is None:
-        return
+        return False
     intro, items, links = parse_meeting_body(shown, split_file.body, split_file.body_line, meta, sections, problems)
     scan_cpr(shown, split_file.lines, _closed_spans(items), meta.reviewed_cpr, problems)
     if not items:
         problems.error(shown, split_file.body_line, "meeting has no items; add at least one '## 1. <title>' heading")
-    content.meetings.append(Meeting(shown, meta, intro, items, links))
+    content.meetings.append(Meeting(shown, meta, intro, items, links, _key_lines(split_file)))
+    return True
 
 
-def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
+def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> bool:
     meta = validate(StrategyMeta, split_file.front, shown, problems)
     scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         _check_headings(shown, split_file, problems)
         rendered, links = _document(shown, split_file.body, split_file.body_line, problems, heading_ids=True)
-        content.strategies[slug] = Strategy(slug, shown, meta, rendered.html, rendered.anchors, rendered.headings, links)
+        content.strategies[slug] = Strategy(
+            slug, shown, meta, rendered.html, rendered.anchors, rendered.headings, links, _key_lines(split_file)
+        )
+        return True
+    return False
 
 
-def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> None:
+def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, sections: list[str], problems: Problems) -> bool:
     meta = validate(PageMeta, split_file.front, shown, problems)
     scan_cpr(shown, split_file.lines, [], meta.reviewed_cpr if meta else [], problems)
     slug = _slug_of(shown, rel, problems)
@@ -333,6 +346,8 @@ def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, se
         _check_headings(shown, split_file, problems)
         rendered, links = _document(shown, split_file.body, split_file.body_line, problems, heading_ids=True)
         content.pages[slug] = Page(slug, shown, meta, rendered.html, rendered.anchors, links)
+        return True
+    return False
 
 
 def _check_headings(shown: str, split_file: SplitFile, problems: Problems) -> None:

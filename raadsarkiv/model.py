@@ -174,6 +174,7 @@ class Body:
     meta: BodyMeta
     html: str
     links: list[LinkRef] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
 
 
 @dataclass
@@ -183,6 +184,7 @@ class Meeting:
     intro_html: str
     items: list[AgendaItem]
     links: list[LinkRef]
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
 
     @property
     def key(self) -> tuple[str, dt.date, str]:
@@ -207,6 +209,7 @@ class Strategy:
     anchors: set[str]
     headings: list[tuple[int, str, str]]  # level, id, text
     links: list[LinkRef]
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
 
 
 @dataclass
@@ -228,3 +231,4 @@ class Content:
     strategies: dict[str, Strategy] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     bilag_files: set[str] = field(default_factory=set)  # content-relative paths under bilag/
+    failed: set[str] = field(default_factory=set)  # content-relative paths of files that exist but have errors

@@ -70,6 +70,13 @@ def _public_item(item: AgendaItem, closed_hrefs: set[str]) -> AgendaItem:
     return replace(item, sections=decision, intro_html="", meta=ItemMeta())
 
 
+def _other_links(content: Content) -> list[LinkRef]:
+    """Links outside meetings (pages, strategies, bodies): always public."""
+    links = [link for page in content.pages.values() for link in page.links]
+    links += [link for strategy in content.strategies.values() for link in strategy.links]
+    return links + [link for body in content.bodies.values() for link in body.links]
+
+
 def redact(content: Content, problems: Problems) -> tuple[Content, set[str]]:
     """Return the public content and the set of bilag files that must not be published."""
     private_bilag: set[str] = set()
@@ -92,6 +99,16 @@ def redact(content: Content, problems: Problems) -> tuple[Content, set[str]]:
                     closed_hrefs.add(link.href)
         items = [_public_item(item, closed_hrefs) for item in meeting.items]
         meetings.append(replace(meeting, items=items, links=public_links))
+    for link in _other_links(content):
+        bilag = bilag_path(link.source, link.href)
+        if link.closed:
+            problems.error(
+                link.source, link.line,
+                "{lukket} after a link only works in a meeting item; a page, strategy or body cannot show a closed "
+                "bilag: remove the link, or the marker if the bilag is public",
+            )
+        elif bilag:
+            public_refs.setdefault(bilag, link)
     for bilag in sorted(private_bilag & set(public_refs)):
         link = public_refs[bilag]
         problems.error(
