@@ -1,0 +1,232 @@
+"""Integration: the sample archive built once; assertions on the pages a citizen sees."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import REPO
+
+MEETINGS = "udvalg"
+AALBORG = "udvalg/integrationsraadet-aalborg/2023-10-10-referat/index.html"
+BRONDERSLEV = "udvalg/integrationsraadet-broenderslev/2018-05-24-referat/index.html"
+BUU = "udvalg/beskaeftigelses-og-uddannelsesudvalget-broenderslev/2018-05-16-referat/index.html"
+EXAMPLE_AGENDA = "udvalg/eksempeludvalget/2024-01-15-dagsorden/index.html"
+EXAMPLE_MINUTES = "udvalg/eksempeludvalget/2024-01-22-referat/index.html"
+STRATEGY = "strategier/aalborg-integrationsstrategi-2023-2026/index.html"
+BILAG_PAGE = "bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/index.html"
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at: links, ids, text, headings."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []  # (attribute value, tag)
+        self.ids: set[str] = set()
+        self.text_parts: list[str] = []
+        self.h1 = 0
+        self.feed(html)
+        self.text = re.sub(r"\s+", " ", "".join(self.text_parts))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for name in ("href", "src"):
+            if values.get(name) is not None and tag != "base":
+                self.links.append((values[name] or "", tag))
+        self.h1 += tag == "h1"
+
+    def handle_data(self, data: str) -> None:
+        self.text_parts.append(data)
+
+
+def read(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def page(site: Path, rel: str) -> Page:
+    return Page(read(site, rel))
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML of one agenda item (`<section … aria-labelledby="punkt-N">`)."""
+    match = re.search(rf'<section[^>]*aria-labelledby="{anchor}".*?</section>', html, re.S)
+    assert match, f"no section {anchor}"
+    return match.group(0)
+
+
+def test_every_page_type_exists(sample_site: Path) -> None:
+    for rel in [
+        "index.html", "404.html", "sitemap.xml", "robots.txt", "udvalg/index.html",
+        "udvalg/integrationsraadet-aalborg/index.html", AALBORG, BILAG_PAGE, "bilag/index.html",
+        "strategier/index.html", STRATEGY, "om/index.html", "tilgaengelighed/index.html", "soeg/index.html",
+        "static/style.css",
+    ]:
+        assert (sample_site / rel).is_file(), rel
+
+
+def test_every_page_is_danish_with_one_h1_and_no_template_leaks(sample_site: Path) -> None:
+    for path in sorted(sample_site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        rel = path.relative_to(sample_site).as_posix()
+        assert '<html lang="da"' in html, rel
+        assert page(sample_site, rel).h1 == 1, rel
+        for leak in ("built-in method", "object at 0x", "Undefined", "{{", "{%", "None</"):
+            assert leak not in html, (rel, leak)
+
+
+def test_meeting_page_items_labels_and_anchors(sample_site: Path) -> None:
+    html = read(sample_site, EXAMPLE_MINUTES)
+    parsed = Page(html)
+    assert {"punkt-1", "punkt-2", "punkt-2-beslutning", "punkt-2-oekonomi", "punkt-4-beslutning"} <= parsed.ids
+    assert re.search(r'<h2 id="punkt-2"><span class="item-number">2\.</span> Debataften', html)
+    assert "Åbent punkt" in section(html, "punkt-2")
+    assert "Lukket punkt" in section(html, "punkt-3") and "Åbent punkt" not in section(html, "punkt-3")
+    assert "Personalesag (eksempel)" in section(html, "punkt-3")
+    assert 'id="punkt-3-' not in html  # a closed item has no sections
+    assert "Udvalget godkendte købet" in section(html, "punkt-4")  # the publishable decision
+    assert "Forhandlingerne" not in html
+    aalborg = Page(read(sample_site, AALBORG))
+    assert {"punkt-4", "punkt-4-beslutning", "punkt-4-bilag"} <= aalborg.ids
+    assert "10. oktober 2023" in aalborg.text
+
+
+def test_meeting_page_bilag_links_state_type_and_size(sample_site: Path) -> None:
+    item = section(read(sample_site, AALBORG), "punkt-4")
+    links = re.findall(r'<a href="([^"]+\.pdf)"[^>]*>(.*?)</a>', item, re.S)
+    assert links
+    for href, text in links:
+        assert re.search(r"\(PDF, \d+ kB\)", text), text
+    example = section(read(sample_site, EXAMPLE_MINUTES), "punkt-2")
+    assert "Notat om enkeltsag" in example and "ikke offentligt" in example
+    assert "notat-enkeltsag" not in example
+
+
+def test_absent_members_and_substitutes(sample_site: Path) -> None:
+    text = page(sample_site, BRONDERSLEV).text
+    assert "Martin Bech (stedfortræder Klaus Riis Klæstrup mødt)" in text
+    assert "Abeer Abo Kalefh (udeblev uden afbud)" in text
+    assert "torsdag den 24. maj 2018" in text
+
+
+def test_previous_and_next_meeting_of_the_body(sample_site: Path) -> None:
+    minutes, agenda = read(sample_site, EXAMPLE_MINUTES), read(sample_site, EXAMPLE_AGENDA)
+    assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-01-15-dagsorden/index\.html" rel="prev">Forrige møde: 15\. januar 2024', minutes)
+    assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-01-22-referat/index\.html" rel="next">Næste møde: 22\. januar 2024', agenda)
+    assert 'rel="next"' not in minutes and 'rel="prev"' not in agenda
+
+
+def test_cross_link_and_backlink_between_bodies(sample_site: Path) -> None:
+    item4 = section(read(sample_site, BRONDERSLEV), "punkt-4")
+    assert re.search(r'href="[./]*udvalg/beskaeftigelses-og-uddannelsesudvalget-broenderslev/2018-05-16-referat/index\.html#punkt-7"', item4)
+    item7 = section(read(sample_site, BUU), "punkt-7")
+    omtalt = item7[item7.index("Omtalt i"):]
+    assert re.search(r'href="[./]*udvalg/integrationsraadet-broenderslev/2018-05-24-referat/index\.html#punkt-4">Integrationsrådet, 24\. maj 2018, pkt\. 4', omtalt)
+
+
+def test_same_case_in_other_meetings(sample_site: Path) -> None:
+    minutes = section(read(sample_site, EXAMPLE_MINUTES), "punkt-2")
+    agenda = section(read(sample_site, EXAMPLE_AGENDA), "punkt-2")
+    assert "Samme sag i andre møder" in minutes and "Samme sag i andre møder" in agenda
+    assert re.search(r'href="[./]*udvalg/eksempeludvalget/2024-01-15-dagsorden/index\.html#punkt-2"', minutes)
+    assert re.search(r'href="[./]*udvalg/eksempeludvalget/2024-01-22-referat/index\.html#punkt-2"', agenda)
+
+
+def test_strategy_lists_meetings_that_treated_it(sample_site: Path) -> None:
+    html = read(sample_site, STRATEGY)
+    treated = html[html.index("Behandlet i møder"):]
+    assert re.search(r'href="[./]*udvalg/integrationsraadet-aalborg/2023-10-10-referat/index\.html#punkt-4">Integrationsrådet, 10\. oktober 2023, pkt\. 4', treated)
+    assert {"vision", "maalsaetning-1", "maalsaetning-2", "maalsaetning-3"} <= Page(html).ids
+    assert re.search(r"<table>\s*<caption>Tabel 1", html)
+
+
+def test_bilag_page_lists_its_items(sample_site: Path) -> None:
+    html = read(sample_site, BILAG_PAGE)
+    assert re.search(r'href="handleplan-maalsaetning-1\.pdf"|href="[./]*bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/handleplan-maalsaetning-1\.pdf"', html)
+    assert "(PDF, " in html
+    assert re.search(r'href="[./]*udvalg/integrationsraadet-aalborg/2023-10-10-referat/index\.html#punkt-4">Integrationsrådet, 10\. oktober 2023, pkt\. 4', html)
+    index = read(sample_site, "bilag/index.html")
+    assert "Udkast til handleplan for målsætning 1" in index
+
+
+def test_sitemap_and_robots_use_base_url(sample_site: Path) -> None:
+    sitemap = read(sample_site, "sitemap.xml")
+    locs = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert "https://raadsarkiv.example.dk/" in locs
+    assert "https://raadsarkiv.example.dk/udvalg/integrationsraadet-aalborg/2023-10-10-referat/" in locs
+    assert all(loc.startswith("https://raadsarkiv.example.dk/") for loc in locs)
+    assert not any("404" in loc for loc in locs)
+    assert len(locs) == len(set(locs)) == len([p for p in sample_site.rglob("*.html") if p.name != "404.html"])
+    assert "Sitemap: https://raadsarkiv.example.dk/sitemap.xml" in read(sample_site, "robots.txt")
+
+
+def test_sitemap_under_a_sub_path(tmp_path: Path) -> None:
+    """The minimal fixture has base_url https://example.dk/arkiv/: every address carries the sub-path."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests/fixtures/minimal", root)
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    locs = re.findall(r"<loc>(.*?)</loc>", read(root / "output", "sitemap.xml"))
+    assert "https://example.dk/arkiv/udvalg/testudvalget/2024-03-05-referat/" in locs
+    assert all(loc.startswith("https://example.dk/arkiv/") for loc in locs)
+    assert "Sitemap: https://example.dk/arkiv/sitemap.xml" in read(root / "output", "robots.txt")
+    broken = broken_links(root / "output", "/arkiv/")
+    assert not broken, broken
+
+
+def broken_links(site: Path, base_path: str) -> list[str]:
+    """Every href/src in every page that does not lead to an existing file (and id)."""
+    pages = {p.relative_to(site).as_posix(): page(site, p.relative_to(site).as_posix()) for p in site.rglob("*.html")}
+    broken = []
+    for rel, parsed in sorted(pages.items()):
+        for href, tag in parsed.links:
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https", "mailto", "tel"):
+                continue
+            assert not parts.scheme, f"{rel}: unexpected scheme in {href}"
+            if parts.path.startswith("/"):  # absolute links (404 page): must live under the base path
+                if not parts.path.startswith(base_path):
+                    broken.append(f"{rel}: {href} is outside {base_path}")
+                    continue
+                target = posixpath.normpath(unquote(parts.path[len(base_path):]) or ".")
+            elif parts.path:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
+            else:
+                target = rel
+            if parts.path.endswith("/") or target == ".":
+                target = posixpath.join(target, "index.html").removeprefix("./")
+            if target.startswith("../") or not (site / target).is_file():
+                broken.append(f"{rel}: {href} -> {target} does not exist")
+            elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in pages[target].ids:
+                broken.append(f"{rel}: {href} -> no id '{parts.fragment}' in {target}")
+    return broken
+
+
+def test_all_internal_links_resolve(sample_site: Path) -> None:
+    broken = broken_links(sample_site, "/")
+    assert not broken, "\n".join(broken)
+    hrefs = [href for rel in ("index.html", AALBORG) for href, _ in page(sample_site, rel).links]
+    assert len(hrefs) > 30  # the walk really looks at links
+
+
+def test_link_walk_finds_broken_links(tmp_path: Path) -> None:
+    """The walk above is able to fail: a missing file and a missing id are both reported."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<h1 id="top">x</h1><a href="a/index.html#nope">a</a><a href="b/">b</a><a href="#top">t</a>')
+    (tmp_path / "a/index.html").write_text('<a href="../index.html#top">home</a>')
+    assert broken_links(tmp_path, "/") == [
+        "index.html: a/index.html#nope -> no id 'nope' in a/index.html",
+        "index.html: b/ -> b/index.html does not exist",
+    ]
