@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -41,7 +42,11 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.error(rel, line, "file is not UTF-8 text; save it with UTF-8 encoding")
+        problems.error(
+            rel, line,
+            f"file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on this line; probably saved as Latin-1 or "
+            "Windows-1252); save it with UTF-8 encoding",
+        )
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     try:
@@ -90,7 +95,7 @@ def _document(
     links = _links(rel, stripped, first_line, rendered.hrefs, markers, item)
     for src in rendered.images_without_alt:
         line = first_line + find_line(stripped.split("\n"), src)
-        problems.warning(rel, line, f"image {src} has no alt text; describe it in [brackets] or mark it decorative")
+        problems.warning(rel, line, f"image {src} has no alt text; describe what it shows between the brackets: ![Kort over Aalborg]({src})")
     return rendered, links
 
 
@@ -224,7 +229,13 @@ def parse_meeting_body(
         raw_name = match.group("name") if match else ""
         name = vocabulary.get(raw_name.casefold())
         if name is None:
-            problems.error(rel, line_no, f"unknown section '{raw_name}'; expected one of: {', '.join(sections)} (site_config.yaml `sections`)")
+            close = difflib.get_close_matches(raw_name.casefold(), list(vocabulary), n=1)
+            hint = f"did you mean '{vocabulary[close[0]]}'? " if close else ""
+            problems.error(
+                rel, line_no,
+                f"unknown section '{raw_name}'; {hint}expected one of: {', '.join(sections)} "
+                "(add other names to `sections` in site_config.yaml)",
+            )
             name = raw_name
         anchor = f"{current.anchor}-{slugify(name)}"
         if any(section.anchor == anchor for section in current.sections):

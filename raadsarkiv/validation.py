@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .errors import Problems
 from .frontmatter import FrontMatter
@@ -22,6 +24,10 @@ _YAML_TRAP = re.compile(
 )
 
 
+_KIND_NAMES = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "list": "a list",
+               "dict": "a mapping", "date": "a date", "datetime": "a date and time", "NoneType": "nothing"}
+
+
 def _where(loc: tuple[str | int, ...]) -> str:
     """A key path as an editor would write it: absent[1].name, items.4.kle."""
     out = ""
@@ -33,15 +39,37 @@ def _where(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+def _inner_model(annotation: object) -> type[BaseModel] | None:
+    """The model inside an annotation such as Absence, list[Absence] or dict[int, ItemMeta]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo | None:
+    """The field a key path names (list indexes and item numbers are skipped), or None."""
+    current: type[BaseModel] | None = model
+    field: FieldInfo | None = None
+    in_mapping = False  # the previous field is a dict: this part is one of its keys
+    for part in loc:
+        if not isinstance(part, str) or in_mapping:
+            in_mapping = False
+            continue
+        if current is None or part not in current.model_fields:
+            return None
+        field = current.model_fields[part]
+        current = _inner_model(field.annotation)
+        in_mapping = get_origin(field.annotation) is dict
+    return field
+
+
 def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     """What a missing key should hold, from the model: its allowed values or its description."""
-    field = None
-    for part in loc:
-        if not isinstance(part, str) or model is None or part not in model.model_fields:
-            return ""
-        field = model.model_fields[part]
-        annotation = field.annotation
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    field = _field_at(model, loc)
     if field is None:
         return ""
     if get_origin(field.annotation) is Literal:
@@ -51,12 +79,24 @@ def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     return f"<{field.description}>" if field.description else "…"
 
 
-def _explain(error: dict, raw: str | None, expected: str = "") -> str:
+def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The keys allowed where the (unknown) last key of `loc` was written."""
+    parent: type[BaseModel] | None = model
+    if len(loc) > 1:
+        field = _field_at(model, loc[:-1])
+        parent = _inner_model(field.annotation) if field is not None else None
+    return list(parent.model_fields) if parent is not None else []
+
+
+def _explain(error: dict, raw: str | None, expected: str = "", allowed: list[str] | None = None) -> str:
     """One readable sentence for one pydantic error."""
     kind = error["type"]
     key = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-")))
     if kind == "extra_forbidden":
-        return f"unknown key '{key}'; check the spelling (see docs/content-format.md for the allowed keys)"
+        name = str(error["loc"][-1])
+        close = difflib.get_close_matches(name, allowed or [], n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown key '{key}'; {hint}allowed keys here: {', '.join(allowed or [])}"
     if kind == "missing":
         return f"missing required key '{key}'; add `{key.split('.')[-1]}: {expected}`" if expected else f"missing required key '{key}'"
     message = error["msg"].removeprefix("Value error, ")
@@ -66,13 +106,18 @@ def _explain(error: dict, raw: str | None, expected: str = "") -> str:
             f"'{key}': YAML reads the unquoted value {raw} as {type(error['input']).__name__} "
             f"{error['input']!r}, not as text; put it in quotes: {key.split('.')[-1]}: \"{raw}\""
         )
+    got = _KIND_NAMES.get(type(error["input"]).__name__, type(error["input"]).__name__)
     if kind == "string_type":
-        return f"'{key}': expected text, got {type(error['input']).__name__}"
+        return f"'{key}': expected text, got {got}; put text in quotes if YAML reads it as something else"
     if kind == "literal_error":
         return f"'{key}': {message.replace('Input should be', 'expected')}"
     if kind in {"list_type", "dict_type", "model_type"}:
-        expected = {"list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping of keys"}[kind]
-        return f"'{key}': expected {expected}"
+        wanted = {
+            "list_type": "a list (one '- value' line per entry, indented under the key)",
+            "dict_type": "a mapping ('key: value' lines, indented under the key)",
+            "model_type": "a mapping ('key: value' lines, indented under the key)",
+        }[kind]
+        return f"'{key}': expected {wanted}, got {got}"
     return f"'{key}': {message}"
 
 
@@ -90,5 +135,6 @@ def validate(model: type[M], front: FrontMatter, path: str, problems: Problems) 
             else:
                 line = front.line_of(clean)
             expected = _expected(model, clean) if error["type"] == "missing" else ""
-            problems.error(path, line, _explain(error, raw, expected))
+            allowed = _allowed_keys(model, clean) if error["type"] == "extra_forbidden" else None
+            problems.error(path, line, _explain(error, raw, expected, allowed))
         return None
