@@ -67,7 +67,8 @@ def test_every_field_error_at_once_with_its_line() -> None:
         "m.md:4: 'kind': expected 'referat' or 'dagsorden'",
         "m.md:5: 'start': YAML reads the unquoted value 17:00 as int 1020, not as text; put it in quotes: start: \"17:00\"",
         "m.md:6: 'end': '25:00' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"",
-        "m.md:7: unknown key 'plase'; check the spelling (see docs/content-format.md for the allowed keys)",
+        "m.md:7: unknown key 'plase'; did you mean 'place'? allowed keys here: body, date, kind, start, end, place, "
+        "present, absent, note, source, items, reviewed_cpr",
     ]
 
 
@@ -80,7 +81,20 @@ def test_missing_keys_say_what_to_add() -> None:
 
 def test_nested_errors_point_into_the_list() -> None:
     messages = _messages("body: x\ndate: 2023-10-10\nkind: referat\nabsent:\n  - name: A\n    substitut: B\n")
-    assert messages == ["m.md:7: unknown key 'absent[0].substitut'; check the spelling (see docs/content-format.md for the allowed keys)"]
+    assert messages == ["m.md:7: unknown key 'absent[0].substitut'; did you mean 'substitute'? allowed keys here: name, substitute, note"]
+
+
+def test_site_config_errors_inside_a_mapping_of_ids() -> None:
+    from raadsarkiv.config import SiteConfig
+
+    problems = Problems()
+    text = "base_url: https://x.dk/\norganisations:\n  a:\n    nam: A\naccessibility:\n  responsible: x\n"
+    validate(SiteConfig, parse_yaml(text), "site_config.yaml", problems)
+    assert [p.format() for p in problems.all()] == [
+        "site_config.yaml:3: missing required key 'organisations.a.name'; add `name: …`",
+        "site_config.yaml:4: unknown key 'organisations.a.nam'; did you mean 'name'? allowed keys here: name, url",
+        "site_config.yaml:5: missing required key 'accessibility.contact_email'; add `contact_email: …`",
+    ]
 
 
 # --- markdown ---------------------------------------------------------------------------
