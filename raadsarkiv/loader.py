@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,10 +58,10 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
 
 
 def _links(
-    rel: str, body: str, first_line: int, rendered_hrefs: list[tuple[str, str, bool]],
+    rel: str, body: str, file_line: Callable[[int], int], rendered_hrefs: list[tuple[str, str, bool]],
     markers: list[tuple[str, list[str], int]], item: int | None,
 ) -> list[LinkRef]:
-    """Pair the links Markdown found with the lines they are on and their markers."""
+    """Pair the links Markdown found with the lines they are on and their markers (on the same line)."""
     lines = body.split("\n")
     refs: list[LinkRef] = []
     cursor = 0
@@ -69,32 +70,39 @@ def _links(
         if index >= len(lines) or f"]({href}" not in lines[index]:
             index = find_line(lines, href, cursor)
         cursor = index
-        closed = any(m_href == href and "lukket" in words for m_href, words, _ in markers)
-        refs.append(LinkRef(rel, first_line + index, href, text, closed=closed, item=item, image=is_image))
+        closed = any(m_href == href and "lukket" in words and at == index for m_href, words, at in markers)
+        refs.append(LinkRef(rel, file_line(index), href, text, closed=closed, item=item, image=is_image))
     return refs
 
 
-def _check_markers(rel: str, first_line: int, markers: list[tuple[str, list[str], int]], problems: Problems) -> None:
+def _check_markers(
+    rel: str, file_line: Callable[[int], int], markers: list[tuple[str, list[str], int]], problems: Problems,
+) -> None:
     """Report unknown words in `{…}` markers after links."""
     for href, words, offset in markers:
         for word in words:
             if word not in LINK_MARKERS:
                 problems.error(
-                    rel, first_line + offset,
+                    rel, file_line(offset),
                     f"unknown marker '{{{word}}}' after link to {href}; expected {{lukket}} or no marker",
                 )
 
 
 def _document(
     rel: str, body: str, first_line: int, problems: Problems, item: int | None = None, heading_ids: bool = False,
+    line_map: list[int] | None = None,
 ) -> tuple[Rendered, list[LinkRef]]:
-    """Render a piece of Markdown and collect its links."""
+    """Render a piece of Markdown and collect its links; `line_map` maps its lines to the file's, if not contiguous."""
+
+    def file_line(index: int) -> int:
+        return line_map[min(index, len(line_map) - 1)] if line_map else first_line + index
+
     stripped, markers = strip_link_markers(body)
-    _check_markers(rel, first_line, markers, problems)
+    _check_markers(rel, file_line, markers, problems)
     rendered = to_html(stripped, heading_ids=heading_ids)
-    links = _links(rel, stripped, first_line, rendered.hrefs, markers, item)
+    links = _links(rel, stripped, file_line, rendered.hrefs, markers, item)
     for src in rendered.images_without_alt:
-        line = first_line + find_line(stripped.split("\n"), src)
+        line = file_line(find_line(stripped.split("\n"), src))
         problems.warning(rel, line, f"image {src} has no alt text; describe what it shows between the brackets: ![Kort over Aalborg]({src})")
     return rendered, links
 
@@ -128,16 +136,13 @@ def _render_blocks(
     marked: list[str] = []
     for number, (start, end) in enumerate(spans):
         marked += ["", BLOCK_MARK.format(number), "", *lines[start:end]]
-    rendered, links = _document(rel, "\n".join(marked), 0, problems)
+    rendered, links = _document(rel, "\n".join(marked), 0, problems, line_map=_file_lines(spans, body_line))
     pieces = BLOCK_SPLIT_RE.split(rendered.html)
     numbers = pieces[1::2]
     if numbers != [str(n) for n in range(len(spans))]:
         # A block swallowed a marker (e.g. an unclosed raw HTML element): render one by one.
         pieces = ["", *(x for n, (s, e) in enumerate(spans) for x in (str(n), to_html("\n".join(lines[s:e])).html))]
     htmls = [html.strip() for html in pieces[2::2]]
-    # Lines were found in the marked text; map them back to the file.
-    shown_lines = _file_lines(spans, body_line)
-    links = [replace(link, line=shown_lines[min(link.line, len(shown_lines) - 1)]) for link in links]
     return htmls, links
 
 
