@@ -256,7 +256,8 @@ def _bilag_info(rel: str, title: str, sizes: dict[str, int]) -> BilagInfo:
 
 
 def _add(refs: list[ItemRef], ref: ItemRef) -> None:
-    if not any(r.meeting.path == ref.meeting.path and r.item.number == ref.item.number for r in refs):
+    """Append a reference once: links of one item are consecutive, so a repeat can only be the last one."""
+    if not refs or refs[-1].meeting.path != ref.meeting.path or refs[-1].item.number != ref.item.number:
         refs.append(ref)
 
 

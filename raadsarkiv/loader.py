@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import Problems
+from .errors import Problem, Problems
 from .frontmatter import FrontMatterError, SplitFile, split
 from .markdown import Rendered, find_line, slugify, strip_link_markers, to_html
 from .privacy import scan_cpr
@@ -255,10 +256,12 @@ def parse_meeting_body(
     return intro_html, items, links
 
 
-def load_content(root: Path, sections: list[str], problems: Problems) -> Content:
+def load_content(root: Path, sections: list[str], problems: Problems, cache: LoadCache | None = None) -> Content:
     """Load every content file under root/content; problems are recorded, not raised."""
     content_dir = root / "content"
     content = Content()
+    if cache is not None:
+        cache.start()
     if not content_dir.is_dir():
         problems.error("content", 1, "there is no content/ folder")
         return content
@@ -277,15 +280,64 @@ def load_content(root: Path, sections: list[str], problems: Problems) -> Content
         if path.suffix != ".md":
             problems.warning(shown, 1, "not a Markdown (.md) file outside content/bilag/; it is not published")
             continue
-        loaders = {"bodies": _load_body, "meetings": _load_meeting, "strategies": _load_strategy, "pages": _load_page}
-        if top not in loaders or rel.count("/") == 0:
+        if top not in LOADERS or rel.count("/") == 0:
             problems.error(shown, 1, "content files belong in content/bodies, content/meetings, content/strategies or content/pages")
             continue
-        split_file = _read(path, shown, problems)
-        loaded = split_file is not None and loaders[top](shown, rel, split_file, content, sections, problems)
-        if not loaded:
-            content.failed.add(rel)  # reported already; later stages must not report it again as missing
+        if cache is None:
+            _load_file(path, shown, rel, content, sections, problems)
+        else:
+            cache.load(path, shown, rel, content, sections, problems)
+    if cache is not None:
+        cache.finish()
     return content
+
+
+def _load_file(path: Path, shown: str, rel: str, content: Content, sections: list[str], problems: Problems) -> None:
+    """Read one Markdown content file into `content`."""
+    split_file = _read(path, shown, problems)
+    loaded = split_file is not None and LOADERS[rel.split("/", 1)[0]](shown, rel, split_file, content, sections, problems)
+    if not loaded:
+        content.failed.add(rel)  # reported already; later stages must not report it again as missing
+
+
+class LoadCache:
+    """Per-file load results, reused while a file's bytes and the section vocabulary stay the same.
+
+    The live preview keeps one across rebuilds so that only edited files are parsed again.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[bytes, Content, list[Problem]]] = {}
+        self.digests: dict[str, bytes] = {}  # shown path -> digest, for the files of the latest load
+
+    def load(self, path: Path, shown: str, rel: str, content: Content, sections: list[str], problems: Problems) -> None:
+        """Load one file into `content` (and its problems into `problems`), from the cache when unchanged."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return  # removed while loading (a git checkout); the watcher will ask for another build
+        digest = hashlib.blake2b(data + "\0".join(sections).encode(), digest_size=16).digest()
+        self.digests[shown] = digest
+        entry = self._entries.get(shown)
+        if entry is None or entry[0] != digest:
+            part, found = Content(), Problems()
+            _load_file(path, shown, rel, part, sections, found)
+            entry = self._entries[shown] = (digest, part, found.all())
+        _, part, found_problems = entry
+        content.bodies.update(part.bodies)
+        content.meetings.extend(part.meetings)
+        content.strategies.update(part.strategies)
+        content.pages.update(part.pages)
+        content.failed.update(part.failed)
+        problems.extend(found_problems)
+
+    def start(self) -> None:
+        """Forget which files the previous load saw (entries stay for reuse)."""
+        self.digests = {}
+
+    def finish(self) -> None:
+        """Drop entries of files the latest load did not see (deleted or renamed)."""
+        self._entries = {shown: entry for shown, entry in self._entries.items() if shown in self.digests}
 
 
 def _key_lines(split_file: SplitFile) -> dict[str, int]:
@@ -380,3 +432,6 @@ def _check_headings(shown: str, split_file: SplitFile, problems: Problems) -> No
         elif new > level + 1:
             problems.error(shown, where, f"heading level {new} follows level {level}; do not skip levels (use {'#' * (level + 1)})")
         level = new
+
+
+LOADERS = {"bodies": _load_body, "meetings": _load_meeting, "strategies": _load_strategy, "pages": _load_page}

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from jinja2 import Environment
+
 from . import linker, privacy, urls
 from .config import DEFAULT_SECTIONS, SiteConfig, load_config
 from .errors import BuildFailed, Problem, Problems
 from .linker import Site
-from .loader import load_content
+from .loader import LoadCache, load_content
 from .render import make_environment, render
-from .views import all_views
+from .views import page_builders
 from .writer import write_site
 
 
@@ -32,11 +34,11 @@ class Checked:
         return self.site is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def check(root: Path) -> Checked:
-    """Load, validate and link everything under root; write nothing."""
+def check(root: Path, cache: LoadCache | None = None) -> Checked:
+    """Load, validate and link everything under root; write nothing. `cache` reuses unchanged files."""
     problems = Problems()
     config = load_config(root, problems)
-    content = load_content(root, config.sections if config else DEFAULT_SECTIONS, problems)
+    content = load_content(root, config.sections if config else DEFAULT_SECTIONS, problems, cache)
     if config is None:
         return Checked(problems.all(), None, set())
     linker.check(content, config, problems)
@@ -49,11 +51,17 @@ def check(root: Path) -> Checked:
     return Checked(problems.all(), site, private_bilag)
 
 
-def render_site(root: Path, site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """Every output file: rendered pages as bytes, and files to copy."""
-    env = make_environment(root / "templates")
-    files = {view.output: render(env, view) for view in all_views(site, {})}
-    files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in files if p.endswith(".html") and p != urls.NOT_FOUND))
+def render_site(
+    root: Path, site: Site, only: set[str] | None = None, env: Environment | None = None
+) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Every output file: rendered pages as bytes, and files to copy.
+
+    With `only`, just those pages are rendered (plus sitemap.xml and robots.txt): the live preview's rebuild.
+    """
+    env = env or make_environment(root / "templates")
+    builders = page_builders(site, {})
+    files = {output: render(env, build()) for output, build in builders.items() if only is None or output in only}
+    files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in builders if p.endswith(".html") and p != urls.NOT_FOUND))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     copies = {info.file: root / "content" / info.rel for info in site.bilag.values()}
     static = root / "static"

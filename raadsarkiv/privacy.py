@@ -62,6 +62,8 @@ def _unlink(fragment: str, hrefs: set[str]) -> str:
 def _public_item(item: AgendaItem, closed_hrefs: set[str]) -> AgendaItem:
     """A closed item keeps number and title, and its decision only if marked publishable."""
     if not item.closed:
+        if not closed_hrefs:
+            return item  # nothing to hide; items are never changed after loading, so sharing is safe
         sections = [replace(s, html=_unlink(s.html, closed_hrefs)) for s in item.sections]
         return replace(item, sections=sections, intro_html=_unlink(item.intro_html, closed_hrefs))
     decision: list[Section] = [

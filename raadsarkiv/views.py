@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -303,12 +305,21 @@ def not_found_view(site: Site) -> PageView:
     return PageView(urls.NOT_FOUND, "404.html", context)
 
 
+def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Callable[[], PageView]]:
+    """Every HTML page of the site by output path, in a stable order; each view is made when called."""
+    builders: dict[str, Callable[[], PageView]] = {
+        urls.HOME: partial(home_view, site), urls.BODY_INDEX: partial(bodies_view, site),
+        urls.STRATEGY_INDEX: partial(strategy_index_view, site), urls.BILAG_INDEX: partial(bilag_index_view, site),
+        urls.SEARCH: partial(search_view, site), urls.NOT_FOUND: partial(not_found_view, site),
+    }
+    builders |= {urls.body(slug): partial(body_view, site, slug) for slug in sorted(site.content.bodies)}
+    builders |= {urls.meeting(m): partial(meeting_view, site, m) for m in sorted(site.content.meetings, key=lambda m: m.path)}
+    builders |= {urls.strategy(slug): partial(strategy_view, site, slug) for slug in sorted(site.content.strategies)}
+    builders |= {info.page: partial(bilag_view, site, info, bilag_text.get(info.rel)) for info in site.bilag.values()}
+    builders |= {urls.page(slug): partial(page_view, site, slug) for slug in sorted(site.content.pages)}
+    return builders
+
+
 def all_views(site: Site, bilag_text: dict[str, str | None]) -> list[PageView]:
     """Every HTML page of the site, in a stable order."""
-    views = [home_view(site), bodies_view(site), strategy_index_view(site), bilag_index_view(site), search_view(site), not_found_view(site)]
-    views += [body_view(site, slug) for slug in sorted(site.content.bodies)]
-    views += [meeting_view(site, m) for m in sorted(site.content.meetings, key=lambda m: m.path)]
-    views += [strategy_view(site, slug) for slug in sorted(site.content.strategies)]
-    views += [bilag_view(site, info, bilag_text.get(info.rel)) for info in site.bilag.values()]
-    views += [page_view(site, slug) for slug in sorted(site.content.pages)]
-    return views
+    return [build() for build in page_builders(site, bilag_text).values()]

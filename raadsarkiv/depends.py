@@ -1,0 +1,100 @@
+"""Which pages depend on which content files: what a rebuild must render again.
+
+Every page is listed with the content files whose data it shows (`content/…`
+paths). A page must be rendered again when one of those files changed, in the
+old site or in the new one (so moved and deleted meetings are covered too).
+Settings, templates and page titles (the footer of every page) touch
+everything: then `affected` answers None, meaning "all pages".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import urls
+from .linker import ItemRef, Site, neighbours
+from .model import LinkRef
+
+EVERYTHING = "*"
+
+
+def _item_ref(site: Site, ref: ItemRef) -> set[str]:
+    """An item shown on another page: its meeting and the meeting's body (for the name)."""
+    body = site.content.bodies.get(ref.meeting.meta.body)
+    return {ref.meeting.path, *([body.path] if body else [])}
+
+
+def _links(site: Site, links: Iterable[LinkRef]) -> set[str]:
+    """Files a page's links point to: their address or a bilag's size can change."""
+    found: set[str] = set()
+    for link in links:
+        target = site.targets.get((link.source, link.href))
+        if target is not None and not target.external and target.key:
+            found.add(target.key if target.key.startswith("content/") else f"content/{target.key}")
+    return found
+
+
+def dependencies(site: Site) -> dict[str, set[str]]:
+    """For every page of the site, the content files it shows data from."""
+    content = site.content
+    every_meeting = {m.path for m in content.meetings}
+    every_body = {b.path for b in content.bodies.values()}
+    every_bilag = {f"content/{rel}" for rel in site.bilag}
+    deps: dict[str, set[str]] = {
+        urls.HOME: {EVERYTHING},
+        urls.BODY_INDEX: every_body | every_meeting,
+        urls.STRATEGY_INDEX: {s.path for s in content.strategies.values()},
+        urls.BILAG_INDEX: every_meeting | every_body | every_bilag,
+        urls.SEARCH: set(),
+        urls.NOT_FOUND: set(),
+    }
+    for slug, body in content.bodies.items():
+        deps[urls.body(slug)] = {body.path} | {m.path for m in site.meetings_by_body.get(slug, [])} | _links(site, body.links)
+    for meeting in content.meetings:
+        found = {meeting.path} | _links(site, meeting.links)
+        body = content.bodies.get(meeting.meta.body)
+        if body:
+            found.add(body.path)
+        found |= {m.path for m in neighbours(site, meeting) if m is not None}
+        for item in meeting.items:
+            for ref in site.cases.get(item.meta.case_number, []) if item.meta.case_number else []:
+                found |= _item_ref(site, ref)
+            for ref in site.item_refs.get((meeting.path, item.number), []):
+                found |= _item_ref(site, ref)
+        deps[urls.meeting(meeting)] = found
+    for slug, strategy in content.strategies.items():
+        found = {strategy.path} | _links(site, strategy.links)
+        for ref in site.strategy_refs.get(strategy.path.removeprefix("content/"), []):
+            found |= _item_ref(site, ref)
+        deps[urls.strategy(slug)] = found
+    for info in site.bilag.values():
+        found = {f"content/{info.rel}"}
+        for ref in info.referrers:
+            found |= _item_ref(site, ref)
+        deps[info.page] = found
+    for slug, page in content.pages.items():
+        deps[urls.page(slug)] = {page.path} | _links(site, page.links)
+    return deps
+
+
+def _page_titles(site: Site) -> list[tuple[str, str]]:
+    return [(slug, page.meta.title) for slug, page in sorted(site.content.pages.items())]
+
+
+def affected(
+    old: Site, new: Site, before: dict[str, set[str]], after: dict[str, set[str]], changed: set[str]
+) -> set[str] | None:
+    """Pages of `new` to render again after `changed` content files changed; None means all of them.
+
+    `before` and `after` are `dependencies(old)` and `dependencies(new)`.
+    """
+    if old.config != new.config or _page_titles(old) != _page_titles(new):
+        return None
+    if not changed:
+        return set()
+    pages = set()
+    for page, files in after.items():
+        files = files | before.get(page, set())
+        if EVERYTHING in files or files & changed or page not in before:
+            pages.add(page)
+    return pages
