@@ -1,43 +1,103 @@
-"""Command line: `build` (default) and `check`. Exit 1 on content errors, never a traceback."""
+"""Command line: `build` (default), `check`, `serve`, `new` and `schema`. Exit 1 on content errors, never a traceback."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from .errors import BuildFailed, Problem
+from .formats import FORMATS, report as report_as
 from .pipeline import build, check
 from .writer import UnsafeOutput
 
 
 def report(problems: list[Problem]) -> None:
     """Print every problem as `path:line: message`, then a summary."""
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
-    for problem in errors + warnings:
-        print(problem.format(), file=sys.stderr)
-    if errors:
-        print(f"{len(errors)} error(s), {len(warnings)} warning(s): nothing was written.", file=sys.stderr)
-    elif warnings:
-        print(f"{len(warnings)} warning(s).", file=sys.stderr)
+    report_as(problems, "text", action="build")
+
+
+def _prefix(root: Path) -> str:
+    """The project folder relative to the working directory ('' when they are the same), for CI annotations."""
+    relative = os.path.relpath(root.resolve(), Path.cwd().resolve())
+    return "" if relative == "." else Path(relative).as_posix()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Rådsarkiv static archive.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (with content/ and site_config.yaml)")
+    commands = parser.add_subparsers(dest="command")
+    format_help = "how to print problems: text (default), github (GitHub Actions annotations) or json"
+    build_cmd = commands.add_parser("build", help="validate and write the site to output/ (default)")
+    build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: ROOT/output)")
+    build_cmd.add_argument("--format", choices=FORMATS, default="text", help=format_help)
+    check_cmd = commands.add_parser("check", help="validate content without writing anything")
+    check_cmd.add_argument("--format", choices=FORMATS, default="text", help=format_help)
+    serve_cmd = commands.add_parser("serve", help="live preview: build, serve and rebuild on every save")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    commands.add_parser("schema", help="write the JSON Schemas for front matter and site_config.yaml to schema/")
+    new_cmd = commands.add_parser("new", help="create a new meeting, body or strategy file")
+    kinds = new_cmd.add_subparsers(dest="what", required=True)
+    meeting = kinds.add_parser("meeting", help="a new meeting: content/meetings/BODY/DATE-KIND.md")
+    meeting.add_argument("--body", required=True, help="the body's slug (file name in content/bodies/ without .md)")
+    meeting.add_argument("--date", required=True, help="meeting date, YYYY-MM-DD")
+    meeting.add_argument("--kind", choices=("referat", "dagsorden"), default="referat")
+    body = kinds.add_parser("body", help="a new council or committee: content/bodies/SLUG.md")
+    body.add_argument("slug", help="file name without .md: lowercase a-z, 0-9 and '-'")
+    body.add_argument("--name", required=True, help="the body's name, e.g. Integrationsrådet")
+    body.add_argument("--organisation", required=True, help="an organisation id from site_config.yaml")
+    body.add_argument("--type", default="udvalg", help="råd, udvalg, byråd, bestyrelse or andet (default: udvalg)")
+    strategy = kinds.add_parser("strategy", help="a new strategy: content/strategies/SLUG.md")
+    strategy.add_argument("slug", help="file name without .md: lowercase a-z, 0-9 and '-'")
+    strategy.add_argument("--title", required=True)
+    strategy.add_argument("--organisation", required=True, help="an organisation id from site_config.yaml")
+    return parser
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_body, new_meeting, new_strategy
+
+    try:
+        if args.what == "meeting":
+            created = new_meeting(root, args.body, args.date, args.kind)
+        elif args.what == "body":
+            created = new_body(root, args.slug, args.name, args.organisation, args.type)
+        else:
+            created = new_strategy(root, args.slug, args.title, args.organisation)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in created:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        print(f"Created {shown}{'/' if path.is_dir() else ''}")
+    print("Fill it in, then preview it with `python build.py serve` or check it with `python build.py check`.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for build.py."""
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the Rådsarkiv static archive.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (with content/ and site_config.yaml)")
-    commands = parser.add_subparsers(dest="command")
-    build_cmd = commands.add_parser("build", help="validate and write the site to output/ (default)")
-    build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: ROOT/output)")
-    commands.add_parser("check", help="validate content without writing anything")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     root: Path = args.root
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(root, args.host, args.port)
+    if args.command == "new":
+        return _new(root, args)
+    if args.command == "schema":
+        from .schema import write
+
+        for path in write(root):
+            print(f"Wrote {path.relative_to(root)}")
+        return 0
+    fmt = getattr(args, "format", "text")
     if args.command == "check":
         checked = check(root)
-        report(checked.problems)
-        if checked.ok:
+        report_as(checked.problems, fmt, _prefix(root))
+        if checked.ok and fmt == "text":
             print("No errors.")
         return 0 if checked.ok else 1
     out = getattr(args, "output", None) or root / "output"
@@ -45,11 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         checked = build(root, out)
     except BuildFailed as failed:
-        report(failed.problems)
+        report_as(failed.problems, fmt, _prefix(root), action="build")
         return 1
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report(checked.problems)
-    print(f"Built {out} in {time.perf_counter() - started:.2f} s.")
+    report_as(checked.problems, fmt, _prefix(root), action="build")
+    if fmt != "json":
+        print(f"Built {out} in {time.perf_counter() - started:.2f} s.")
     return 0
