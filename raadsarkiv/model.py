@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -47,8 +47,9 @@ def _period(value: str) -> str:
 
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
-Time = Annotated[StrictStr, AfterValidator(_time)]
-Slug = Annotated[StrictStr, AfterValidator(_slug)]
+# WithJsonSchema only shapes the exported JSON Schema (editors' tools); validation stays the functions above.
+Time = Annotated[StrictStr, AfterValidator(_time), WithJsonSchema({"type": "string", "pattern": TIME_RE.pattern})]
+Slug = Annotated[StrictStr, AfterValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
 Text = Annotated[StrictStr, Field(min_length=1)]
 
 
@@ -107,7 +108,7 @@ class StrategyMeta(Strict):
     title: Text
     organisation: Slug
     owner: Text | None = None
-    period: Annotated[StrictStr, AfterValidator(_period)] | None = None
+    period: Annotated[StrictStr, AfterValidator(_period), WithJsonSchema({"type": "string", "pattern": PERIOD_RE.pattern})] | None = None
     adopted: Date | None = None
     status: Literal["gældende", "udløbet", "udkast", "ukendt"] = "ukendt"
     source: Text | None = None

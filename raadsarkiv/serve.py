@@ -244,19 +244,25 @@ def build_loop(preview: Preview, watcher: Watcher, stop: threading.Event) -> Non
         watcher.pending.clear()
         if stop.is_set():
             break
+        announce()
         report(preview.rebuild())
 
 
+def announce() -> None:
+    """The line a build starts with (VS Code's background problem matcher waits for it)."""
+    print(f"[{time.strftime('%H:%M:%S')}] Building…", flush=True)
+
+
 def report(result: Result) -> None:
-    """One line per build in the terminal, plus every problem as path:line: message."""
+    """Every problem as path:line: message, then one summary line."""
+    for problem in result.problems:
+        print(problem.format(), flush=True)
     stamp = time.strftime("%H:%M:%S")
     if result.ok:
         print(f"[{stamp}] Built in {result.seconds:.2f} s: {result.rendered} page(s) rendered, {len(result.written)} file(s) changed.", flush=True)
     else:
         errors = sum(p.severity == "error" for p in result.problems)
-        print(f"[{stamp}] {errors} error(s); the browser shows them, and the last good build is kept:", flush=True)
-    for problem in result.problems:
-        print(problem.format(), flush=True)
+        print(f"[{stamp}] {errors} error(s); the browser shows them, and the last good build is kept.", flush=True)
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -271,6 +277,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         server = http.server.ThreadingHTTPServer((host, port), make_handler(preview))
         server.daemon_threads = True
+        announce()
         report(preview.rebuild())
         watcher = Watcher(root)
         for name in ("content", "templates", "static"):

@@ -91,7 +91,7 @@ def meeting_text(rng: random.Random, index: int, body: str, date: dt.date, previ
         title = f"{rng.choice(WORDS).capitalize()} og {rng.choice(WORDS)} ({number})"
         items.append(f"## {number}. {title}{' {lukket}' if closed else ''}\n")
         for section in SECTIONS:
-            items.append(f"### {section}\n\n{paragraph(rng, 4)}\n")
+            items.append(f"### {section}\n\n{paragraph(rng, rng.choice([3, 4]))}\n")
         if number == 2:
             items.append(f"Sagen hører under [målsætning {index % 3 + 1}]({STRATEGY_LINK.format(n=index % 3 + 1)}).\n")
         if number == 3 and previous is not None:

@@ -1,0 +1,98 @@
+"""`check --format github|json|text`, and the example CI workflow."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, copy_project
+from raadsarkiv.errors import Problem
+from raadsarkiv.formats import github_command
+
+# GitHub's workflow command syntax: ::command key=value,key=value::message (values and message escaped).
+COMMAND_RE = re.compile(r"^::(error|warning) file=([^,:\n]+),line=(\d+),title=([^,:\n]+)::([^\r\n]*)$")
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample archive with one error and one warning."""
+    root = copy_project(tmp_path_factory.mktemp("broken"))
+    meeting = root / "content/meetings/eksempeludvalget/2024-01-22-referat.md"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("kind: referat", "kind: referatt"), encoding="utf-8")
+    (root / "content/bilag/eksempeludvalget/ulinket.pdf").write_bytes(b"%PDF-1.4\n")
+    return root
+
+
+def test_github_format(broken: Path) -> None:
+    result = run(broken, "check", "--format", "github")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines and all(COMMAND_RE.match(line) for line in lines), lines
+    assert "::error file=content/meetings/eksempeludvalget/2024-01-22-referat.md,line=4,title=Rådsarkiv::'kind': expected 'referat' or 'dagsorden'" in lines
+    assert any(line.startswith("::warning file=content/bilag/eksempeludvalget/ulinket.pdf,line=1,") for line in lines)
+    assert lines[0].startswith("::error")  # errors first
+
+
+def test_github_paths_are_relative_to_the_repository(broken: Path) -> None:
+    result = run(broken.parent, "--root", broken.name, "check", "--format", "github")
+    assert f"::error file={broken.name}/content/meetings/eksempeludvalget/2024-01-22-referat.md,line=4," in result.stdout
+
+
+def test_github_escaping() -> None:
+    line = github_command(Problem("content/a,b:c.md", 3, "50% done\nsecond line"))
+    assert line == "::error file=content/a%2Cb%3Ac.md,line=3,title=Rådsarkiv::50%25 done%0Asecond line"
+    assert COMMAND_RE.match(line)
+
+
+def test_json_format(broken: Path) -> None:
+    result = run(broken, "check", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["errors"] >= 1 and report["warnings"] >= 1
+    first = report["problems"][0]
+    assert first == {
+        "path": "content/meetings/eksempeludvalget/2024-01-22-referat.md", "line": 4, "severity": "error",
+        "message": "'kind': expected 'referat' or 'dagsorden'",
+    }
+
+
+def test_text_format_is_default(broken: Path) -> None:
+    result = run(broken, "check")
+    assert result.returncode == 1
+    assert "content/meetings/eksempeludvalget/2024-01-22-referat.md:4: 'kind': expected 'referat' or 'dagsorden'" in result.stderr
+    assert "content/bilag/eksempeludvalget/ulinket.pdf:1: warning: " in result.stderr
+
+
+def test_clean_archive_passes_in_every_format() -> None:
+    assert run(REPO, "check", "--format", "github").stdout == ""
+    assert json.loads(run(REPO, "check", "--format", "json").stdout) == {"ok": True, "errors": 0, "warnings": 0, "problems": []}
+
+
+def test_example_workflow() -> None:
+    workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"check", "build", "deploy"}
+    check_steps = " ".join(str(step.get("run", "")) for step in jobs["check"]["steps"])
+    assert "python build.py check --format github" in check_steps
+    build = jobs["build"]
+    assert build["needs"] == "check" and "github.ref == 'refs/heads/main'" in build["if"]
+    assert any("python build.py build" in str(step.get("run", "")) for step in build["steps"])
+    upload = next(step for step in build["steps"] if str(step.get("uses", "")).startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "output/"
+    deploy = jobs["deploy"]
+    assert deploy["needs"] == "build"
+    assert any(str(step.get("uses", "")).startswith("actions/deploy-pages") for step in deploy["steps"])
+    assert workflow["permissions"] == {"contents": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
