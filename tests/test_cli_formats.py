@@ -29,7 +29,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("broken"))
     meeting = root / "content/meetings/eksempeludvalget/2024-01-22-referat.md"
     meeting.write_text(meeting.read_text(encoding="utf-8").replace("kind: referat", "kind: referatt"), encoding="utf-8")
-    (root / "content/bilag/eksempeludvalget/ulinket.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "content/pages/noter.txt").write_text("kladde\n", encoding="utf-8")  # warning: not Markdown
     return root
 
 
@@ -39,7 +39,7 @@ def test_github_format(broken: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines and all(COMMAND_RE.match(line) for line in lines), lines
     assert "::error file=content/meetings/eksempeludvalget/2024-01-22-referat.md,line=4,title=Rådsarkiv::'kind': expected 'referat' or 'dagsorden'" in lines
-    assert any(line.startswith("::warning file=content/bilag/eksempeludvalget/ulinket.pdf,line=1,") for line in lines)
+    assert any(line.startswith("::warning file=content/pages/noter.txt,line=1,") for line in lines)
     assert lines[0].startswith("::error")  # errors first
 
 
@@ -70,7 +70,7 @@ def test_text_format_is_default(broken: Path) -> None:
     result = run(broken, "check")
     assert result.returncode == 1
     assert "content/meetings/eksempeludvalget/2024-01-22-referat.md:4: 'kind': expected 'referat' or 'dagsorden'" in result.stderr
-    assert "content/bilag/eksempeludvalget/ulinket.pdf:1: warning: " in result.stderr
+    assert "content/pages/noter.txt:1: warning: " in result.stderr
 
 
 def test_clean_archive_passes_in_every_format() -> None:
