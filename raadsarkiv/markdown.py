@@ -138,8 +138,22 @@ def to_html(text: str, heading_ids: bool = False) -> Rendered:
     found = Rendered("")
     md.found = found  # type: ignore[attr-defined]
     raw_html = md.reset().convert(text)
-    found.html = sanitize(raw_html)
+    found.html = wrap_tables(sanitize(raw_html))
     return found
+
+
+TABLE_RE = re.compile(r"<table>(\s*<caption>(.*?)</caption>)?", re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def wrap_tables(html: str) -> str:
+    """Put each table in a named, focusable scroll region so keyboard users can scroll wide tables."""
+
+    def open_region(match: re.Match[str]) -> str:
+        name = " ".join(TAG_RE.sub("", match.group(2) or "Tabel").split()).replace('"', "&quot;")
+        return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">' + match.group(0)
+
+    return TABLE_RE.sub(open_region, html).replace("</table>", "</table></div>")
 
 
 def sanitize(html: str) -> str:

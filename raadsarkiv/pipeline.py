@@ -42,6 +42,9 @@ def check(root: Path, cache: LoadCache | None = None) -> Checked:
     if config is None:
         return Checked(problems.all(), None, set())
     linker.check(content, config, problems)
+    if urls.STATEMENT_SLUG not in content.pages:
+        problems.warning(f"content/pages/{urls.STATEMENT_SLUG}.md", 1,
+                         "the accessibility statement (tilgængelighedserklæring) is missing; Danish law requires one, linked from every page")
     public, private_bilag = privacy.redact(content, problems)
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in public.bilag_files}
     site = linker.link(public, config, sizes)
@@ -61,7 +64,7 @@ def render_site(
     env = env or make_environment(root / "templates")
     builders = page_builders(site, {})
     files = {output: render(env, build()) for output, build in builders.items() if only is None or output in only}
-    files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in builders if p.endswith(".html") and p != urls.NOT_FOUND))
+    files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     copies = {info.file: root / "content" / info.rel for info in site.bilag.values()}
     static = root / "static"

@@ -21,9 +21,12 @@ SEARCH = "soeg/index.html"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 STYLESHEET = "static/style.css"
+# The accessibility statement (a content page) and the conventional /was address redirecting to it.
+STATEMENT_SLUG = "tilgaengelighed"
+WAS = "was/index.html"
 
 # Top-level folders the engine uses; a page slug may not take one of them.
-RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "index", "404", "sitemap", "robots"}
+RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "index", "404", "sitemap", "robots", "was"}
 
 
 def body(slug: str) -> str:

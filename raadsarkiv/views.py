@@ -103,6 +103,16 @@ def meeting_title(site: Site, meeting: Meeting) -> str:
     return f"{site.content.bodies[meeting.meta.body].meta.name}"
 
 
+def _footer(site: Site, to: Any) -> dict[str, Any]:
+    """Footer links: the accessibility statement first and always (when it exists), then other pages."""
+    pages = site.content.pages
+    statement = pages.get(urls.STATEMENT_SLUG)
+    return {
+        "statement_url": to(urls.page(urls.STATEMENT_SLUG)) if statement else None,
+        "footer_pages": [(p.meta.title, to(urls.page(slug))) for slug, p in sorted(pages.items()) if slug != urls.STATEMENT_SLUG],
+    }
+
+
 def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
     link = Linker(site, page)
     return {
@@ -112,7 +122,7 @@ def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
         "root": link.root,
         "link": link,
         "nav": [(label, link.to(target), target == page) for label, target in NAV],
-        "footer_pages": [(p.meta.title, link.to(urls.page(slug))) for slug, p in sorted(site.content.pages.items())],
+        **_footer(site, link.to),
         **extra,
     }
 
@@ -284,8 +294,16 @@ def page_view(site: Site, slug: str) -> PageView:
     content = site.content.pages[slug]
     context = _common(site, page, content.meta.title)
     context.update(html=context["link"].fragment(content.path, content.html), description=content.meta.description,
-                   search_meta={"kind": "side", "body": "", "year": None})
+                   search_meta={"kind": "side", "body": "", "year": None},
+                   accessibility=site.config.accessibility if slug == urls.STATEMENT_SLUG else None)
     return PageView(page, "page.html", context)
+
+
+def was_view(site: Site) -> PageView:
+    """`/was/`: a static redirect to the accessibility statement, the address Danish public sites use."""
+    context = _common(site, urls.WAS, "Tilgængelighedserklæring")
+    context.update(target=context["link"].to(urls.page(urls.STATEMENT_SLUG)))
+    return PageView(urls.WAS, "redirect.html", context)
 
 
 def search_view(site: Site) -> PageView:
@@ -300,7 +318,7 @@ def not_found_view(site: Site) -> PageView:
     base = site.config.base_path
     context["root"] = base
     context["nav"] = [(label, base + urls.pretty(target), False) for label, target in NAV]
-    context["footer_pages"] = [(p.meta.title, base + urls.pretty(urls.page(slug))) for slug, p in sorted(site.content.pages.items())]
+    context.update(_footer(site, lambda target: base + urls.pretty(target)))
     context.update(home_url=base, search_url=base + "soeg/")
     return PageView(urls.NOT_FOUND, "404.html", context)
 
@@ -317,6 +335,8 @@ def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Ca
     builders |= {urls.strategy(slug): partial(strategy_view, site, slug) for slug in sorted(site.content.strategies)}
     builders |= {info.page: partial(bilag_view, site, info, bilag_text.get(info.rel)) for info in site.bilag.values()}
     builders |= {urls.page(slug): partial(page_view, site, slug) for slug in sorted(site.content.pages)}
+    if urls.STATEMENT_SLUG in site.content.pages:
+        builders[urls.WAS] = partial(was_view, site)
     return builders
 
 
