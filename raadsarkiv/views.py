@@ -78,7 +78,8 @@ class Linker:
             url = _escape(self.to(target.output, target.anchor))
             if target.kind == "bilag" and target.key in self.site.bilag:
                 label = bilag_label(self.site.bilag[target.key])
-                return f'<a href="{url}" class="bilag">{match.group(2)} <span class="filinfo">({label})</span></a>'
+                public = _escape(str(self.site.config.base_url) + target.output)  # printed after the link
+                return f'<a href="{url}" class="bilag" data-url="{public}">{match.group(2)} <span class="filinfo">({label})</span></a>'
             return f'<a href="{url}">{match.group(2)}</a>'
 
         def src(match: re.Match[str]) -> str:
@@ -260,6 +261,7 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
     context.update(
         bilag=info,
         file_url=link.to(info.file),
+        public_file_url=str(site.config.base_url) + info.file,
         file_name=info.file.rsplit("/", 1)[-1],
         label=bilag_label(info),
         referrers=[_item_ref(link, site, r) for r in info.referrers],

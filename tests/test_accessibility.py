@@ -53,3 +53,14 @@ def test_meeting_page_has_an_open_and_a_closed_item(page, site_url: str) -> None
     page.goto(site_url + PAGE_TYPES["meeting-open-and-closed"])
     assert page.locator(".item .label-open").count() >= 1
     assert page.locator(".item .label-closed").count() >= 1
+
+
+def test_meeting_prints_without_navigation_and_with_bilag_addresses(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.emulate_media(media="print", color_scheme="dark")
+    page.goto(site_url + PAGE_TYPES["meeting-open-and-closed"])
+    for hidden in (".site-header", ".site-footer", ".toc", ".breadcrumbs", ".pager", ".to-top"):
+        assert all(not element.is_visible() for element in page.locator(hidden).all()), f"{hidden} is printed"
+    bilag = page.locator("main a.bilag").first
+    printed = bilag.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "https://raadsarkiv.example.dk/bilag/eksempeludvalget/2024-01-22/" in printed
+    assert page.locator("body").evaluate("b => getComputedStyle(b).color") == "rgb(0, 0, 0)"
