@@ -48,7 +48,7 @@ def show_search_results(page: Any) -> bool:
     if not page.evaluate(PAGEFIND_PRESENT):
         return False
     before = page.evaluate(RESULT_LINKS)
-    field = page.locator("main input[type=search], main input[type=text], main [role=searchbox]").first
+    field = page.locator("main input[type=search], main input[type=text], main input:not([type]), main [role=searchbox]").first
     field.fill(SEARCH_QUERY)
     page.wait_for_function(f"() => ({RESULT_LINKS})() > {before}", timeout=15_000)
     page.wait_for_load_state("networkidle")

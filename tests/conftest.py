@@ -83,8 +83,12 @@ def site_url(sample_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's headless Chromium driven by Playwright (never `playwright install`)."""
+def browser(sample_site: Path) -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright (never `playwright install`).
+
+    Depends on sample_site so the archive is built before Playwright's event loop runs
+    (a build that indexes with Pagefind uses asyncio.run, which fails inside a running loop).
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
