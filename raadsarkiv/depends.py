@@ -74,6 +74,8 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         deps[info.page] = found
     for slug, page in content.pages.items():
         deps[urls.page(slug)] = {page.path} | _links(site, page.links)
+    if urls.STATEMENT_SLUG in content.pages:
+        deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
     return deps
 
 
