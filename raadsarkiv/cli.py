@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import BuildFailed, Problem
 from .formats import FORMATS, report as report_as
 from .pipeline import build, check
+from .search import SearchIndexFailed
 from .writer import UnsafeOutput
 
 
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SearchIndexFailed as exc:
+        print(f"error: {exc}; the previous output was left as it was.", file=sys.stderr)
+        return 1
     report_as(checked.problems, fmt, _prefix(root), action="build")
     if fmt != "json":
         print(f"Built {out} in {time.perf_counter() - started:.2f} s.")

@@ -1,24 +1,25 @@
-"""The build, in one order: load → validate → link → render → write (→ index).
+"""The build, in one order: load → validate → link → redact → extract bilag text → render → write → index → swap.
 
 `check` is the first half of `build`: nothing is written until everything is valid.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import linker, privacy, urls
+from . import linker, privacy, search, urls
+from .bilagtext import bilag_texts
 from .config import DEFAULT_SECTIONS, SiteConfig, load_config
 from .errors import BuildFailed, Problem, Problems
 from .linker import Site
 from .loader import LoadCache, load_content
 from .render import make_environment, render
 from .views import page_builders
-from .writer import write_site
+from .writer import staged, write_files
 
 
 @dataclass
@@ -55,14 +56,16 @@ def check(root: Path, cache: LoadCache | None = None) -> Checked:
 
 
 def render_site(
-    root: Path, site: Site, only: set[str] | None = None, env: Environment | None = None
+    root: Path, site: Site, only: set[str] | None = None, env: Environment | None = None,
+    bilag_text: dict[str, str | None] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
     With `only`, just those pages are rendered (plus sitemap.xml and robots.txt): the live preview's rebuild.
+    `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
     """
     env = env or make_environment(root / "templates")
-    builders = page_builders(site, {})
+    builders = page_builders(site, bilag_text or {})
     files = {output: render(env, build()) for output, build in builders.items() if only is None or output in only}
     files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
@@ -84,10 +87,18 @@ def sitemap(config: SiteConfig, pages: list[str]) -> bytes:
 
 
 def build(root: Path, out: Path) -> Checked:
-    """Validate, render and write the site; raise BuildFailed (writing nothing) on errors."""
+    """Validate, render, write and index the site; raise BuildFailed (writing nothing) on errors.
+
+    The site is written and indexed in a staging folder that replaces `out` only when
+    everything succeeded: a failed search index (search.SearchIndexFailed) leaves `out` as it was.
+    """
     checked = check(root)
     if not checked.ok or checked.site is None:
         raise BuildFailed(checked.problems)
-    files, copies = render_site(root, checked.site)
-    write_site(root, out, files, copies)
-    return checked
+    problems = Problems()
+    texts = bilag_texts(root, checked.site, problems)
+    files, copies = render_site(root, checked.site, bilag_text=texts)
+    with staged(root, out) as stage:
+        write_files(stage, files, copies)
+        search.index_site(stage)
+    return replace(checked, problems=checked.problems + problems.all())

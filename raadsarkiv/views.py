@@ -6,6 +6,7 @@ templates never compute URLs and never see anything that is not public.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -128,6 +129,24 @@ def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def body_label(site: Site, slug: str) -> str:
+    """'Integrationsrådet (Aalborg Kommune)': a body's name made unique across organisations."""
+    body = site.content.bodies[slug]
+    return f"{body.meta.name} ({site.config.organisations[body.meta.organisation].name})"
+
+
+def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[str], date: dt.date | None) -> dict[str, Any]:
+    """What the search index learns about a page: filters (kind, bodies, organisations, year) and its date."""
+    names = [site.config.organisations[slug].name for slug in organisations]
+    return {
+        "kind": kind,
+        "bodies": sorted({body_label(site, slug) for slug in bodies}),
+        "organisations": sorted(set(names)),
+        "year": date.year if date else None,
+        "date": date,
+    }
+
+
 def _item_ref(link: Linker, site: Site, ref: ItemRef) -> dict[str, Any]:
     body = site.content.bodies[ref.meeting.meta.body].meta.name
     return {
@@ -173,7 +192,7 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
         items=items,
         previous=previous and {"url": link.to(urls.meeting(previous)), "date": previous.meta.date, "kind": previous.meta.kind},
         next=following and {"url": link.to(urls.meeting(following)), "date": following.meta.date, "kind": following.meta.kind},
-        search_meta={"kind": meeting.meta.kind, "body": body.meta.name, "year": meeting.meta.date.year},
+        search_meta=search_meta(site, meeting.meta.kind, [body.slug], [body.meta.organisation], meeting.meta.date),
     )
     return PageView(page, "meeting.html", context)
 
@@ -238,7 +257,7 @@ def strategy_view(site: Site, slug: str) -> PageView:
         html=link.fragment(strategy.path, strategy.html),
         toc=[(level, anchor, text) for level, anchor, text in strategy.headings if level == 2],
         treated_in=[_item_ref(link, site, r) for r in refs],
-        search_meta={"kind": "strategi", "body": strategy.meta.owner or "", "year": strategy.meta.adopted.year if strategy.meta.adopted else None},
+        search_meta=search_meta(site, "strategi", [], [strategy.meta.organisation], strategy.meta.adopted),
     )
     return PageView(page, "strategy.html", context)
 
@@ -266,11 +285,11 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
         label=bilag_label(info),
         referrers=[_item_ref(link, site, r) for r in info.referrers],
         text=text,
-        search_meta={
-            "kind": "bilag",
-            "body": site.content.bodies[first.meta.body].meta.name if first else "",
-            "year": first.meta.date.year if first else None,
-        },
+        search_meta=search_meta(
+            site, "bilag", [r.meeting.meta.body for r in info.referrers],
+            [site.content.bodies[r.meeting.meta.body].meta.organisation for r in info.referrers],
+            first.meta.date if first else None,
+        ),
     )
     return PageView(page, "bilag.html", context)
 
@@ -296,7 +315,7 @@ def page_view(site: Site, slug: str) -> PageView:
     content = site.content.pages[slug]
     context = _common(site, page, content.meta.title)
     context.update(html=context["link"].fragment(content.path, content.html), description=content.meta.description,
-                   search_meta={"kind": "side", "body": "", "year": None},
+                   search_meta=search_meta(site, "side", [], [], None),
                    accessibility=site.config.accessibility if slug == urls.STATEMENT_SLUG else None)
     return PageView(page, "page.html", context)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 
@@ -26,21 +28,19 @@ def _target(stage: Path, rel: str) -> Path:
     return stage.joinpath(*pure.parts)
 
 
-def write_site(root: Path, out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
-    """Write `files` (path -> bytes) and `copies` (path -> source file), then swap into `out`."""
+@contextlib.contextmanager
+def staged(root: Path, out: Path) -> Iterator[Path]:
+    """Yield a fresh staging folder beside `out`; swap it into `out` only if the block succeeds.
+
+    On any exception the staging folder is removed and the previous `out` stays as it was.
+    """
     _check_output_dir(root, out)
     stage = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
-        for rel in sorted(files):
-            path = _target(stage, rel)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[rel])
-        for rel in sorted(copies):
-            path = _target(stage, rel)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(copies[rel], path)
+        stage.mkdir(parents=True)
+        yield stage
         if out.exists():
             os.replace(out, old)
         os.replace(stage, out)
@@ -50,3 +50,21 @@ def write_site(root: Path, out: Path, files: dict[str, bytes], copies: dict[str,
             os.replace(old, out)  # put the previous site back
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def write_files(stage: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+    """Write `files` (path -> bytes) and `copies` (path -> source file) into the staging folder."""
+    for rel in sorted(files):
+        path = _target(stage, rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[rel])
+    for rel in sorted(copies):
+        path = _target(stage, rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(copies[rel], path)
+
+
+def write_site(root: Path, out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+    """Write `files` and `copies` to a staging folder, then swap it into `out`."""
+    with staged(root, out) as stage:
+        write_files(stage, files, copies)

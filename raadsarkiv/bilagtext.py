@@ -1,0 +1,103 @@
+"""The text of public PDF bilag, extracted with pypdf and cached by file hash.
+
+Only bilag in `site.bilag` (the public ones) are ever read: closed bilag are
+removed by privacy.redact before a Site exists, so their text cannot reach a
+page or the search index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from pathlib import Path
+
+import pypdf
+
+from .errors import Problems
+from .linker import Site
+
+# Bump when the extraction or clean-up below changes, so old cache entries are not reused.
+EXTRACTOR_VERSION = f"1-pypdf-{pypdf.__version__}"
+CACHE_DIR = Path(".cache") / "bilagtext"
+# Characters that are not allowed in HTML text (C0 controls except tab/newline, and noncharacters).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def clean(text: str) -> str:
+    """Tidy extracted text: no control characters, no trailing spaces, no empty paragraphs."""
+    text = CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = "\n".join(line.rstrip() for line in text.split("\n"))
+    return BLANK_LINES_RE.sub("\n", lines).strip()
+
+
+def extract_pdf(path: Path) -> str:
+    """The text layer of a PDF, one paragraph (separated by a blank line) per page; '' if it has none."""
+    logger = logging.getLogger("pypdf")  # pypdf logs its own warnings; we report problems ourselves
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(path)
+        if reader.is_encrypted:
+            reader.decrypt("")  # many "protected" PDFs open with an empty password; raises if not
+        pages = [clean(page.extract_text() or "") for page in reader.pages]
+    finally:
+        logger.setLevel(level)
+    return "\n\n".join(page for page in pages if page)
+
+
+def _read_cache(cache: Path, key: str) -> str | None:
+    try:
+        entry = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("version") != EXTRACTOR_VERSION or not isinstance(entry.get("text"), str):
+        return None
+    return entry["text"]
+
+
+def _write_cache(cache: Path, key: str, text: str) -> None:
+    """Store an entry atomically; a cache that cannot be written only costs time."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"version": EXTRACTOR_VERSION, "text": text}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache / f"{key}.json")
+    except OSError:
+        pass
+
+
+def bilag_texts(root: Path, site: Site, problems: Problems) -> dict[str, str | None]:
+    """Text of every public PDF bilag by content path: '' for no text layer, None if unreadable or not a PDF."""
+    cache = root / CACHE_DIR
+    texts: dict[str, str | None] = {}
+    for rel in sorted(site.bilag):
+        if not rel.lower().endswith(".pdf"):
+            continue
+        path = root / "content" / rel
+        key = file_hash(path)
+        text = _read_cache(cache, key)
+        if text is None:
+            try:
+                text = extract_pdf(path)
+            except Exception as exc:  # pypdf raises many kinds of errors on broken files
+                problems.warning(f"content/{rel}", 1, f"could not read the text of this PDF ({type(exc).__name__}: {exc}); "
+                                 "its page is published without text and search will not find words inside it")
+                texts[rel] = None
+                continue
+            _write_cache(cache, key, text)
+        texts[rel] = text
+    return texts
+
