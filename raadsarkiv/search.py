@@ -7,6 +7,7 @@ by the templates (`data-pagefind-*` attributes); this module only runs Pagefind.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -35,7 +36,9 @@ def index_site(site: Path) -> int:
     """Index every HTML page under `site` into `site/pagefind/`; return the number of pages indexed."""
     site = site.resolve()
     try:
-        pages = asyncio.run(_index(site))
+        # A thread of its own: the caller may already run an event loop (a server, Playwright in tests).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pages = pool.submit(asyncio.run, _index(site)).result()
     except Exception as exc:  # the Pagefind backend reports every failure as a bare Exception
         raise SearchIndexFailed(f"search indexing of {site} with Pagefind failed: {exc}") from exc
     if pages == 0:
