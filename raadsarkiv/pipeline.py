@@ -96,9 +96,9 @@ def build(root: Path, out: Path) -> Checked:
     if not checked.ok or checked.site is None:
         raise BuildFailed(checked.problems)
     problems = Problems()
-    texts = bilag_texts(root, checked.site, problems)
-    files, copies = render_site(root, checked.site, bilag_text=texts)
-    with staged(root, out) as stage:
+    with staged(root, out) as stage:  # refuses an unsafe `out` before anything is read or written
+        texts = bilag_texts(root, checked.site, problems)
+        files, copies = render_site(root, checked.site, bilag_text=texts)
         write_files(stage, files, copies)
         search.index_site(stage)
     return replace(checked, problems=checked.problems + problems.all())

@@ -10,6 +10,22 @@
   var config = app.querySelector("pagefind-config");
   config.setAttribute("bundle-path", root + "pagefind/");
   config.setAttribute("base-url", root);
+  // Each result: title link, then type · body · date, the excerpt, and links into the page (sub-results).
+  // Pagefind's template syntax; added here so that no "{{" ever appears in the site's HTML files.
+  var template = document.createElement("script");
+  template.type = "text/pagefind-template";
+  template.textContent = [
+    '<li class="pf-result"><div class="pf-result-card"><div class="pf-result-content">',
+    '<p class="pf-result-title"><a class="pf-result-link" href="{{ meta.url | default(url) | safeUrl }}">{{ meta.title }}</a></p>',
+    '<p class="pf-result-meta">{{ meta.type }}{{#if meta.body}} · {{ meta.body }}{{/if}}{{#if meta.dato}} · {{ meta.dato }}{{/if}}</p>',
+    '{{#if excerpt}}<p class="pf-result-excerpt">{{+ excerpt +}}</p>{{/if}}',
+    '</div></div>',
+    '{{#if sub_results}}<ul class="pf-heading-chips">{{#each sub_results as sub}}<li class="pf-heading-chip">',
+    '<a class="pf-heading-link" href="{{ sub.url | safeUrl }}">{{ sub.title }}</a>',
+    '<p class="pf-heading-excerpt">{{+ sub.excerpt +}}</p>',
+    '</li>{{/each}}</ul>{{/if}}</li>'
+  ].join("");
+  app.querySelector("pagefind-results").appendChild(template);
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
 
   var script = document.createElement("script");

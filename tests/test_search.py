@@ -281,6 +281,7 @@ def test_search_page_under_a_sub_path(page, sample_site: Path) -> None:  # type:
         link = page.locator(".pf-result-link").first
         link.wait_for()
         assert link.get_attribute("href") == "/raadsarkiv/" + GRANT_PAGE
+        assert page.locator(".pf-result-meta").first.inner_text() == "bilag · Integrationsrådet (Brønderslev Kommune) · 24. maj 2018"
         assert page.locator("pagefind-results").get_by_role("link", name="Tekst fra bilaget").get_attribute("href") == f"/raadsarkiv/{GRANT_PAGE}#tekst"
         link.click()
         page.wait_for_url(url + GRANT_PAGE)
