@@ -26,7 +26,24 @@
     '</li>{{/each}}</ul>{{/if}}</li>'
   ].join("");
   app.querySelector("pagefind-results").appendChild(template);
+  if (window.matchMedia("(min-width: 50.01rem)").matches) {
+    app.querySelector(".search-filters").open = true;
+  }
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+
+  // Pagefind loads each result's data when it scrolls within 50px of the viewport, so results grow
+  // while in view and push a focused link (e.g. in the footer) off screen. Load them well ahead
+  // instead (only Pagefind's observers use exactly these options), so growth happens out of view.
+  var NativeObserver = window.IntersectionObserver;
+  if (NativeObserver) {
+    window.IntersectionObserver = function (callback, options) {
+      if (options && options.rootMargin === "50px" && options.threshold === 0.01) {
+        options = Object.assign({}, options, {rootMargin: "2000px"});
+      }
+      return new NativeObserver(callback, options);
+    };
+    window.IntersectionObserver.prototype = NativeObserver.prototype;
+  }
 
   var script = document.createElement("script");
   script.src = root + "pagefind/pagefind-component-ui.js";

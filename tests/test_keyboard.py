@@ -62,8 +62,9 @@ def open_page(page: Any, url: str, page_type: str) -> int:
     page.goto(url)
     if page_type == "search":
         show_search_results(page)
-        page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
-        page.evaluate("() => document.body.focus()")
+        # Start Tab from the top again: blur() alone leaves Chromium's focus starting point at the search field.
+        page.evaluate("""() => { document.activeElement.blur(); window.scrollTo(0, 0);
+          document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex'); }""")
     return int(page.evaluate(MARK_FOCUSABLE))
 
 

@@ -93,7 +93,7 @@ def test_bilag_page_carries_its_pdf_text_and_links_to_its_items(sample_site: Pat
     html = (sample_site / GRANT_PAGE / "index.html").read_text(encoding="utf-8")
     body = html[html.index("data-pagefind-body"):]
     assert "Tekst fra bilaget" in body and "phonerkampagne" in body and "Sønderbro" in body
-    assert '<meta data-pagefind-filter="Type[content]" content="bilag">' in html
+    assert '<span data-pagefind-filter="Type">bilag</span>' in html
     assert re.search(r'<a href="[^"]*udvalg/integrationsraadet-broenderslev/2018-05-24-referat/index\.html#punkt-\d+"', body)
 
 
