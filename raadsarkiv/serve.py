@@ -272,6 +272,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer = Observer()
     server: http.server.ThreadingHTTPServer | None = None
     stop = threading.Event()
+    # Ctrl-C and SIGTERM stop the preview even if the parent started us with SIGINT ignored
+    # (as non-interactive shells do for background jobs, and so CI).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     previous_term = signal.signal(signal.SIGTERM, signal.default_int_handler)
     preview = Preview(root, folder)
     try:
@@ -305,4 +308,5 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
             observer.join(timeout=5)
         shutil.rmtree(folder, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
     return 0
