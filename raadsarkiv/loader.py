@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -265,6 +269,7 @@ def load_content(root: Path, sections: list[str], problems: Problems, cache: Loa
     if not content_dir.is_dir():
         problems.error("content", 1, "there is no content/ folder")
         return content
+    jobs: list[Job] = []
     for path in sorted(content_dir.rglob("*")):
         rel = path.relative_to(content_dir).as_posix()
         shown = f"content/{rel}"
@@ -283,21 +288,45 @@ def load_content(root: Path, sections: list[str], problems: Problems, cache: Loa
         if top not in LOADERS or rel.count("/") == 0:
             problems.error(shown, 1, "content files belong in content/bodies, content/meetings, content/strategies or content/pages")
             continue
-        if cache is None:
-            _load_file(path, shown, rel, content, sections, problems)
-        else:
-            cache.load(path, shown, rel, content, sections, problems)
+        jobs.append((path, shown, rel))
+    results = cache.load_many(jobs, sections) if cache is not None else load_files(jobs, sections)
+    for part, found in results:
+        content.bodies.update(part.bodies)
+        content.meetings.extend(part.meetings)
+        content.strategies.update(part.strategies)
+        content.pages.update(part.pages)
+        content.failed.update(part.failed)
+        problems.extend(found)
     if cache is not None:
         cache.finish()
     return content
 
 
-def _load_file(path: Path, shown: str, rel: str, content: Content, sections: list[str], problems: Problems) -> None:
-    """Read one Markdown content file into `content`."""
-    split_file = _read(path, shown, problems)
-    loaded = split_file is not None and LOADERS[rel.split("/", 1)[0]](shown, rel, split_file, content, sections, problems)
+Job = tuple[Path, str, str]  # file, path as shown to editors, path relative to content/
+Loaded = tuple[Content, list[Problem]]
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+
+
+def _load_one(job: Job, sections: list[str]) -> Loaded:
+    """Load one Markdown content file into a Content of its own, with its problems."""
+    path, shown, rel = job
+    part, found = Content(), Problems()
+    split_file = _read(path, shown, found)
+    loaded = split_file is not None and LOADERS[rel.split("/", 1)[0]](shown, rel, split_file, part, sections, found)
     if not loaded:
-        content.failed.add(rel)  # reported already; later stages must not report it again as missing
+        part.failed.add(rel)  # reported already; later stages must not report it again as missing
+    return part, found.all()
+
+
+def load_files(jobs: list[Job], sections: list[str]) -> list[Loaded]:
+    """Load files in order; in worker processes (one per core) when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        return [_load_one(job, sections) for job in jobs]
+    # forkserver: safe in a process with threads (the live preview), and cheap after the first start.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        return list(pool.map(partial(_load_one, sections=sections), jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
 class LoadCache:
@@ -307,29 +336,26 @@ class LoadCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[bytes, Content, list[Problem]]] = {}
+        self._entries: dict[str, tuple[bytes, Loaded]] = {}
         self.digests: dict[str, bytes] = {}  # shown path -> digest, for the files of the latest load
 
-    def load(self, path: Path, shown: str, rel: str, content: Content, sections: list[str], problems: Problems) -> None:
-        """Load one file into `content` (and its problems into `problems`), from the cache when unchanged."""
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return  # removed while loading (a git checkout); the watcher will ask for another build
-        digest = hashlib.blake2b(data + "\0".join(sections).encode(), digest_size=16).digest()
-        self.digests[shown] = digest
-        entry = self._entries.get(shown)
-        if entry is None or entry[0] != digest:
-            part, found = Content(), Problems()
-            _load_file(path, shown, rel, part, sections, found)
-            entry = self._entries[shown] = (digest, part, found.all())
-        _, part, found_problems = entry
-        content.bodies.update(part.bodies)
-        content.meetings.extend(part.meetings)
-        content.strategies.update(part.strategies)
-        content.pages.update(part.pages)
-        content.failed.update(part.failed)
-        problems.extend(found_problems)
+    def load_many(self, jobs: list[Job], sections: list[str]) -> list[Loaded]:
+        """Load files, from the cache where unchanged; results in the order of `jobs`."""
+        missing: list[Job] = []
+        for job in jobs:
+            path, shown, _ = job
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue  # removed while loading (a git checkout); the watcher will ask for another build
+            digest = hashlib.blake2b(data + "\0".join(sections).encode(), digest_size=16).digest()
+            self.digests[shown] = digest
+            entry = self._entries.get(shown)
+            if entry is None or entry[0] != digest:
+                missing.append(job)
+        for job, loaded in zip(missing, load_files(missing, sections)):
+            self._entries[job[1]] = (self.digests[job[1]], loaded)
+        return [self._entries[shown][1] for _, shown, _ in jobs if shown in self.digests]
 
     def start(self) -> None:
         """Forget which files the previous load saw (entries stay for reuse)."""
