@@ -1,11 +1,11 @@
-"""The build, in one order: load → validate → link → redact → extract bilag text → render → write → index → swap.
+"""The build, in one order: load → validate → link → redact → bilag text (+ CPR scan) → render → write → index → swap.
 
 `check` is the first half of `build`: nothing is written until everything is valid.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -19,7 +19,7 @@ from .linker import Site
 from .loader import LoadCache, load_content
 from .render import make_environment, render
 from .views import page_builders
-from .writer import staged, write_files
+from .writer import check_output_dir, staged, write_files
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Checked:
     problems: list[Problem]
     site: Site | None
     private_bilag: set[str]
+    bilag_text: dict[str, str | None] = field(default_factory=dict)  # public PDF bilag: their text
 
     @property
     def ok(self) -> bool:
@@ -49,10 +50,24 @@ def check(root: Path, cache: LoadCache | None = None) -> Checked:
     public, private_bilag = privacy.redact(content, problems)
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in public.bilag_files}
     site = linker.link(public, config, sizes)
+    texts = bilag_texts(root, site, problems)
+    privacy.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
-    return Checked(problems.all(), site, private_bilag)
+    return Checked(problems.all(), site, private_bilag, texts)
+
+
+def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
+    """For each bilag, the reviewed CPR-like strings of the files that link to it."""
+    content = site.content
+    files = [*content.meetings, *content.strategies.values(), *content.pages.values(), *content.bodies.values()]
+    reviewed_by_file = {f.path: set(f.meta.reviewed_cpr) for f in files}
+    reviewed: dict[str, set[str]] = {}
+    for (source, _), target in site.targets.items():
+        if target.kind == "bilag":
+            reviewed.setdefault(target.key, set()).update(reviewed_by_file.get(source, set()))
+    return reviewed
 
 
 def render_site(
@@ -92,13 +107,12 @@ def build(root: Path, out: Path) -> Checked:
     The site is written and indexed in a staging folder that replaces `out` only when
     everything succeeded: a failed search index (search.SearchIndexFailed) leaves `out` as it was.
     """
+    check_output_dir(root, out)  # refuse an unsafe `out` before anything is read or written
     checked = check(root)
     if not checked.ok or checked.site is None:
         raise BuildFailed(checked.problems)
-    problems = Problems()
-    with staged(root, out) as stage:  # refuses an unsafe `out` before anything is read or written
-        texts = bilag_texts(root, checked.site, problems)
-        files, copies = render_site(root, checked.site, bilag_text=texts)
+    with staged(root, out) as stage:
+        files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text)
         write_files(stage, files, copies)
         search.index_site(stage)
-    return replace(checked, problems=checked.problems + problems.all())
+    return checked

@@ -33,6 +33,23 @@ def scan_cpr(path: str, lines: list[str], skip: list[range], reviewed: list[str]
         )
 
 
+def scan_bilag_cpr(texts: dict[str, str | None], reviewed: dict[str, set[str]], problems: Problems) -> None:
+    """Report CPR-like numbers in the text of public bilag (it is published on their pages and in search).
+
+    `reviewed` holds, per bilag, the `reviewed_cpr` of the files that link to it.
+    """
+    for rel, text in sorted(texts.items()):
+        for match in CPR_RE.finditer(text or ""):
+            if match.group(0) in reviewed.get(rel, set()):
+                continue
+            problems.error(
+                f"content/{rel}", 1,
+                f"the text of this bilag contains '{match.group(0)}', which looks like a CPR number; remove it from "
+                f"the file, or if it is not personal data add reviewed_cpr: [\"{match.group(0)}\"] to the front "
+                "matter of the meeting that links the bilag",
+            )
+
+
 def _in_public_part(item: AgendaItem | None, line: int) -> bool:
     """Open items are public; of a closed item only a publishable decision is."""
     if item is None or not item.closed:

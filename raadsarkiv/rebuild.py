@@ -18,9 +18,8 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from .bilagtext import bilag_texts
 from .depends import affected, dependencies
-from .errors import Problem, Problems
+from .errors import Problem
 from .linker import Site
 from .loader import LoadCache
 from .pipeline import check, render_site
@@ -102,16 +101,14 @@ class Rebuilder:
         only: set[str] | None = None
         if self.site is not None and templates == self.templates:
             only = affected(self.site, site, self.deps, deps, self._changed(site))
-        text_problems = Problems()
-        texts = bilag_texts(self.root, site, text_problems)
-        files, copies = render_site(self.root, site, only, self.env, bilag_text=texts)
+        files, copies = render_site(self.root, site, only, self.env, bilag_text=checked.bilag_text)
         rendered = len(files) - 2  # sitemap.xml and robots.txt are always made
         current = {page: self.files[page] for page in deps if page in self.files and page not in files} if only is not None else {}
         current.update(files)
         written = self._write(current, copies)
         self.site, self.deps, self.files, self.templates = site, deps, current, templates
         self.digests = dict(self.cache.digests)
-        return Result(True, checked.problems + text_problems.all(), rendered, written)
+        return Result(True, checked.problems, rendered, written)
 
     def _changed(self, site: Site) -> set[str]:
         """Content files whose bytes changed since the last good build, and bilag whose size did."""

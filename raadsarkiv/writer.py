@@ -13,7 +13,8 @@ class UnsafeOutput(Exception):
     """The output folder is somewhere the build must never write or delete."""
 
 
-def _check_output_dir(root: Path, out: Path) -> None:
+def check_output_dir(root: Path, out: Path) -> None:
+    """Refuse an output folder that is, contains or lies inside the project or its content."""
     root, out = root.resolve(), out.resolve()
     content = root / "content"
     if out in (root, content) or out in root.parents or content in out.parents or out in content.parents:
@@ -34,7 +35,7 @@ def staged(root: Path, out: Path) -> Iterator[Path]:
 
     On any exception the staging folder is removed and the previous `out` stays as it was.
     """
-    _check_output_dir(root, out)
+    check_output_dir(root, out)
     stage = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)

@@ -16,8 +16,8 @@ from fpdf import FPDF
 from conftest import copy_project, serve
 from raadsarkiv import bilagtext, search
 from raadsarkiv.cli import main
-from raadsarkiv.errors import Problems
-from raadsarkiv.pipeline import build
+from raadsarkiv.errors import BuildFailed, Problems
+from raadsarkiv.pipeline import build, check
 
 GRANT_PAGE = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer-pdf/"
 GRANT_PDF = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer.pdf"
@@ -133,6 +133,31 @@ def test_pdf_text_is_cached_by_file_hash(tmp_path: Path, monkeypatch: pytest.Mon
     _pdf(tmp_path / "content" / rel, "Nu en anden tekst om en cykelsti.")
     second = bilagtext.bilag_texts(tmp_path, site, Problems())  # type: ignore[arg-type]
     assert len(parsed) == 2 and "cykelsti" in (second[rel] or "")
+
+
+def test_cpr_number_inside_a_public_pdf_stops_check_until_reviewed(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    _pdf(root / "content" / GRANT_PDF, "Ansoeger: Jens Hansen, cpr 010203-1234.")
+    problems = check(root).problems
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.path, p.line) for p in errors] == [(f"content/{GRANT_PDF}", 1)]
+    assert "'010203-1234'" in errors[0].message and "reviewed_cpr" in errors[0].message
+    with pytest.raises(BuildFailed):
+        build(root, root / "output")
+    assert not (root / "output").exists()
+    meeting = root / "content/meetings/integrationsraadet-broenderslev/2018-05-24-referat.md"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("---\n", '---\nreviewed_cpr: ["010203-1234"]\n', 1), encoding="utf-8")
+    assert check(root).ok
+
+
+def test_closed_bilag_text_is_never_read(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    checked = check(root)
+    assert checked.ok
+    closed = "bilag/eksempeludvalget/2024-01-22/notat-enkeltsag.pdf"
+    assert closed in checked.private_bilag and closed not in checked.bilag_text
+    assert GRANT_PDF in checked.bilag_text
 
 
 def test_unreadable_and_scanned_pdfs_do_not_break_the_build(tmp_path: Path) -> None:
