@@ -79,8 +79,11 @@ def _write_cache(cache: Path, key: str, text: str) -> None:
         pass
 
 
-def bilag_texts(root: Path, site: Site, problems: Problems) -> dict[str, str | None]:
-    """Text of every public PDF bilag by content path: '' for no text layer, None if unreadable or not a PDF."""
+def bilag_texts(root: Path, site: Site, problems: Problems, store: bool = True) -> dict[str, str | None]:
+    """Text of every public PDF bilag by content path: '' for no text layer, None if unreadable or not a PDF.
+
+    With `store=False` nothing is written to the cache (`check` writes nothing).
+    """
     cache = root / CACHE_DIR
     texts: dict[str, str | None] = {}
     for rel in sorted(site.bilag):
@@ -97,7 +100,8 @@ def bilag_texts(root: Path, site: Site, problems: Problems) -> dict[str, str | N
                                  "its page is published without text and search will not find words inside it")
                 texts[rel] = None
                 continue
-            _write_cache(cache, key, text)
+            if store:
+                _write_cache(cache, key, text)
         texts[rel] = text
     return texts
 

@@ -36,8 +36,12 @@ class Checked:
         return self.site is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def check(root: Path, cache: LoadCache | None = None) -> Checked:
-    """Load, validate and link everything under root; write nothing. `cache` reuses unchanged files."""
+def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = False) -> Checked:
+    """Load, validate and link everything under root. `cache` reuses unchanged files.
+
+    Writes nothing, unless `store_text_cache` (build, preview): then newly extracted bilag
+    text is cached in .cache/ when there are no errors.
+    """
     problems = Problems()
     config = load_config(root, problems)
     content = load_content(root, config.sections if config else DEFAULT_SECTIONS, problems, cache)
@@ -50,7 +54,7 @@ def check(root: Path, cache: LoadCache | None = None) -> Checked:
     public, private_bilag = privacy.redact(content, problems)
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in public.bilag_files}
     site = linker.link(public, config, sizes)
-    texts = bilag_texts(root, site, problems)
+    texts = bilag_texts(root, site, problems, store=store_text_cache and not problems.errors)
     privacy.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
@@ -108,7 +112,7 @@ def build(root: Path, out: Path) -> Checked:
     everything succeeded: a failed search index (search.SearchIndexFailed) leaves `out` as it was.
     """
     check_output_dir(root, out)  # refuse an unsafe `out` before anything is read or written
-    checked = check(root)
+    checked = check(root, store_text_cache=True)
     if not checked.ok or checked.site is None:
         raise BuildFailed(checked.problems)
     with staged(root, out) as stage:

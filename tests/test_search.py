@@ -327,3 +327,11 @@ def test_search_page_without_javascript(browser, site_url: str) -> None:  # type
     finally:
         context.close()
 
+
+
+def test_check_writes_nothing_not_even_the_text_cache(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    assert check(root).ok
+    assert not (root / ".cache").exists()
+    build(root, root / "output")
+    assert list((root / ".cache" / "bilagtext").glob("*.json"))  # a successful build caches PDF text
