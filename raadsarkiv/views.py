@@ -100,11 +100,6 @@ def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def meeting_title(site: Site, meeting: Meeting) -> str:
-    """'Integrationsrådet – referat' (the date is shown beside it)."""
-    return f"{site.content.bodies[meeting.meta.body].meta.name}"
-
-
 def _footer(site: Site, to: Any) -> dict[str, Any]:
     """Footer links: the accessibility statement first and always (when it exists), then other pages."""
     pages = site.content.pages
