@@ -1,7 +1,7 @@
 """The text of public PDF bilag, extracted with pypdf and cached by file hash.
 
 Only bilag in `site.bilag` (the public ones) are ever read: closed bilag are
-removed by privacy.redact before a Site exists, so their text cannot reach a
+removed by public.redact before a Site exists, so their text cannot reach a
 page or the search index.
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import AnyHttpUrl, Field, field_validator
@@ -21,6 +23,27 @@ DEFAULT_SECTIONS = [
     "Økonomi",
     "Bilag",
 ]
+
+# Section names (or `*` patterns) that hold a decision: what {lukket offentlig-beslutning} publishes.
+DEFAULT_DECISION_SECTIONS = ["Beslutning", "Beslutning fra *"]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The section headings a meeting item may have, and which of them hold a decision."""
+
+    sections: tuple[str, ...] = tuple(DEFAULT_SECTIONS)
+    decisions: tuple[str, ...] = tuple(DEFAULT_DECISION_SECTIONS)
+
+    def name(self, written: str) -> str | None:
+        """The section's name as configured (any capitalisation accepted), or None if unknown."""
+        for name in self.sections:
+            if name.casefold() == written.casefold():
+                return name
+        return written if self.is_decision(written) else None
+
+    def is_decision(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name.casefold(), pattern.casefold()) for pattern in self.decisions)
 
 
 class Organisation(Strict):
@@ -46,6 +69,10 @@ class SiteConfig(Strict):
     base_url: AnyHttpUrl = Field(description="Public address, ending in /; may include a sub-path")
     organisations: dict[str, Organisation]
     sections: list[Text] = Field(default=DEFAULT_SECTIONS, min_length=1)
+    decision_sections: list[Text] = Field(
+        default=DEFAULT_DECISION_SECTIONS, min_length=1,
+        description="Section names holding a decision; '*' matches any text, e.g. 'Beslutning fra *'",
+    )
     accessibility: Accessibility
 
     @field_validator("base_url")
@@ -54,6 +81,10 @@ class SiteConfig(Strict):
         if not str(value).endswith("/"):
             raise ValueError(f"base_url must end with '/', e.g. {value}/")
         return value
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(tuple(self.sections), tuple(self.decision_sections))
 
     @property
     def base_path(self) -> str:

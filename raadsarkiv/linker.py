@@ -80,6 +80,7 @@ class Site:
     content: Content
     index: dict[str, Entry]
     targets: dict[tuple[str, str], Target]  # (source file, href) -> target
+    links: dict[str, dict[int, LinkRef]]  # source file -> its public links by number (document.py placeholders)
     bilag: dict[str, BilagInfo]
     meetings_by_body: dict[str, list[Meeting]]
     strategy_refs: dict[str, list[ItemRef]]
@@ -246,7 +247,10 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
         for item in meeting.items:
             if item.meta.case_number:
                 cases[item.meta.case_number].append(ItemRef(meeting, item))
-    return Site(config, content, index, targets, dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
+    public_links: dict[str, dict[int, LinkRef]] = defaultdict(dict)
+    for link in _all_links(content):
+        public_links[link.source][link.index] = link
+    return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
 
 
 def _bilag_info(rel: str, title: str, sizes: dict[str, int]) -> BilagInfo:

@@ -137,6 +137,8 @@ class LinkRef:
     closed: bool = False  # a `{lukket}` marker followed the link
     item: int | None = None  # number of the agenda item it is in
     image: bool = False
+    title: str | None = None  # the link's title ("…" after the target), shown as a tooltip
+    index: int = -1  # its number in the file (document order): the placeholder in the rendered HTML
 
 
 @dataclass
@@ -146,7 +148,9 @@ class Section:
     name: str
     anchor: str
     line: int
-    html: str  # sanitized HTML with hrefs as the editor wrote them
+    html: str  # sanitized HTML; links are placeholders until the public site is rendered (document.py)
+    decision: bool = False  # a decision section (site_config.yaml `decision_sections`)
+    source: str = ""  # the Markdown as written; kept for closed items only (the leak gate's fingerprints)
 
 
 @dataclass
@@ -162,6 +166,7 @@ class AgendaItem:
     sections: list[Section] = field(default_factory=list)
     intro_html: str = ""
     meta: ItemMeta = field(default_factory=ItemMeta)
+    intro_source: str = ""  # the Markdown as written; kept for closed items only (the leak gate's fingerprints)
 
     @property
     def anchor(self) -> str:

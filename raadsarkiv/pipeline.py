@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import linker, privacy, search, urls
+from . import linker, public, search, urls
 from .bilagtext import bilag_texts
-from .config import DEFAULT_SECTIONS, SiteConfig, load_config
+from .config import SiteConfig, Vocabulary, load_config
 from .errors import BuildFailed, Problem, Problems
 from .linker import Site
 from .loader import LoadCache, load_content
@@ -44,18 +44,18 @@ def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = F
     """
     problems = Problems()
     config = load_config(root, problems)
-    content = load_content(root, config.sections if config else DEFAULT_SECTIONS, problems, cache)
+    content = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache)
     if config is None:
         return Checked(problems.all(), None, set())
     linker.check(content, config, problems)
     if urls.STATEMENT_SLUG not in content.pages:
         problems.warning(f"content/pages/{urls.STATEMENT_SLUG}.md", 1,
                          "the accessibility statement (tilgængelighedserklæring) is missing; Danish law requires one, linked from every page")
-    public, private_bilag = privacy.redact(content, problems)
-    sizes = {rel: (root / "content" / rel).stat().st_size for rel in public.bilag_files}
-    site = linker.link(public, config, sizes)
+    published, private_bilag = public.redact(content, problems)
+    sizes = {rel: (root / "content" / rel).stat().st_size for rel in published.bilag_files}
+    site = linker.link(published, config, sizes)
     texts = bilag_texts(root, site, problems, store=store_text_cache and not problems.errors)
-    privacy.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
+    public.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")

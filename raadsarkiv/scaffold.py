@@ -18,7 +18,7 @@ from pathlib import Path
 from .config import DEFAULT_SECTIONS, load_config
 from .errors import Problems
 from .frontmatter import FrontMatterError, split
-from .loader import ITEM_RE, SECTION_RE
+from .document import ITEM_HEADING_RE, normalise_heading, parse_meeting
 from .model import SLUG_RE
 
 KINDS = ("referat", "dagsorden")
@@ -56,17 +56,13 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, list[str]]]]:
     except (OSError, UnicodeDecodeError, FrontMatterError):
         return {}, []
     items: list[tuple[str, list[str]]] = []
-    fenced = False
-    for line in parts.body.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        if fenced:
-            continue
-        item, section = ITEM_RE.match(line), SECTION_RE.match(line)
-        if line.startswith("## ") and item and item.group("number").isdigit():
-            items.append((item.group("title").strip(), []))
-        elif line.startswith("### ") and section and items:
-            items[-1][1].append(section.group("name"))
+    _, blocks = parse_meeting(str(path), parts.body, parts.body_line, Problems())
+    for block, _, _ in blocks:
+        item = ITEM_HEADING_RE.match(normalise_heading(block.heading)) if block.kind == "item" else None
+        if item:
+            items.append(((item.group("title") or "").strip(), []))
+        elif block.kind == "section" and items:
+            items[-1][1].append(normalise_heading(block.heading))
     return parts.front.data, items
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import PurePosixPath
+from urllib.parse import quote as _quote
 
 from .model import Meeting
 
@@ -64,3 +65,8 @@ def root_of(path: str) -> str:
 def pretty(path: str) -> str:
     """The public URL path of a page: `udvalg/x/index.html` -> `udvalg/x/`."""
     return path.removesuffix("index.html")
+
+
+def quote(url: str) -> str:
+    """Percent-encode what may not stand in a URL (spaces, non-ASCII); reserved characters and escapes stay."""
+    return _quote(url, safe="/#%:?=&~+@!$,;*'()[]")

@@ -7,21 +7,21 @@ templates never compute URLs and never see anything that is not public.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 from typing import Any
 
 from babel.numbers import format_decimal
 
 from . import urls
 from .linker import BilagInfo, ItemRef, Site, neighbours
+from .document import render_links
 from .model import Meeting
+from .public import CLOSED_BILAG_LABEL
 
-LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
-SRC_RE = re.compile(r'src="([^"]*)"')
 KIND_LABEL = {"referat": "Referat", "dagsorden": "Dagsorden"}
 NAV = [
     ("Forside", urls.HOME), ("Udvalg og råd", urls.BODY_INDEX), ("Strategier", urls.STRATEGY_INDEX),
@@ -67,37 +67,31 @@ class Linker:
         return self.root + output + (f"#{anchor}" if anchor else "")
 
     def fragment(self, source: str, html: str) -> str:
-        """Rewrite an editor's links in a sanitized HTML fragment to site URLs."""
+        """Put the editor's links into a rendered fragment (document.py placeholders), resolved to site URLs.
 
-        def link(match: re.Match[str]) -> str:
-            href = _unescape(match.group(1))
-            target = self.site.targets.get((source, href))
+        A link that is not public (marked {lukket}) keeps its text and gets the closed-bilag label, never an href.
+        """
+        links = self.site.links.get(source, {})
+
+        def render(index: int, kind: str) -> tuple[str, str]:
+            ref = links.get(index)
+            if ref is None:
+                return ('<span class="lukket-bilag">', f" <em>({CLOSED_BILAG_LABEL})</em></span>") if kind == "a" else ("", "")
+            target = self.site.targets.get((source, ref.href))
             if target is None:
-                return match.group(2)  # unreachable after check(); never emit a broken link
-            if target.external:
-                return f'<a href="{_escape(target.external)}">{match.group(2)}</a>'
-            url = _escape(self.to(target.output, target.anchor))
+                return "", ""  # unreachable after check(); never emit a broken link
+            url = target.external or urls.quote(self.to(target.output, target.anchor))
+            title = f' title="{escape(ref.title)}"' if ref.title else ""
+            if kind == "i":
+                return f'<img src="{escape(url)}" alt="{escape(ref.text)}"{title}>', ""
             if target.kind == "bilag" and target.key in self.site.bilag:
                 label = bilag_label(self.site.bilag[target.key])
-                public = _escape(str(self.site.config.base_url) + target.output)  # printed after the link
-                return f'<a href="{url}" class="bilag" data-url="{public}">{match.group(2)} <span class="filinfo">({label})</span></a>'
-            return f'<a href="{url}">{match.group(2)}</a>'
+                public = urls.quote(str(self.site.config.base_url) + target.output)  # printed after the link
+                return (f'<a href="{escape(url)}" class="bilag" data-url="{escape(public)}"{title}>',
+                        f' <span class="filinfo">({label})</span></a>')
+            return f'<a href="{escape(url)}"{title}>', "</a>"
 
-        def src(match: re.Match[str]) -> str:
-            target = self.site.targets.get((source, _unescape(match.group(1))))
-            if target is None:
-                return 'src=""'
-            return f'src="{_escape(target.external or self.to(target.output))}"'
-
-        return SRC_RE.sub(src, LINK_RE.sub(link, html))
-
-
-def _unescape(value: str) -> str:
-    return value.replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+        return render_links(html, render)
 
 
 def _footer(site: Site, to: Any) -> dict[str, Any]:

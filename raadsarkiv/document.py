@@ -1,0 +1,379 @@
+"""One parse per Markdown file: structure, markers, links and HTML all come from one token stream.
+
+markdown-it-py (CommonMark) parses a file once. The same tokens decide what is an
+agenda item or a section (every heading that renders at item level is one), which
+links there are (every CommonMark form: inline, reference, autolink, angle
+brackets, titles) and their `{lukket}` markers, and what HTML is rendered. There is
+no second pass of regular expressions over the source or over the HTML.
+
+Links are not rendered as `<a>` here: the target is only known once every file is
+loaded. Each link is rendered as an unforgeable placeholder (`\\ufdd0a3\\ufdd1` …
+`\\ufdd0/a3\\ufdd1`, Unicode noncharacters that content files may not contain), and
+`render_links` replaces the placeholders by the link, or by the "closed bilag"
+label, once the public site is known.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import Problems
+from .markdown import sanitize, slugify, wrap_tables
+from .model import LinkRef
+
+ITEM_MARKERS = ("lukket", "offentlig-beslutning")
+LINK_MARKERS = ("lukket",)
+OPEN, CLOSE = "\ufdd0", "\ufdd1"
+PLACEHOLDER_RE = re.compile(f"{OPEN}(/?)([ai])(\\d+){CLOSE}")
+# `{…}` holding a marker word, after normalising (see `plain`): a marker the parse did not take.
+STRAY_MARKER_RE = re.compile(r"\{[^{}]*(?:lukket|offentlig)|(?:lukket|offentlig)[^{}]*\}")
+ITEM_HEADING_RE = re.compile(r"^(?P<number>\d+)\.?(?:\s+(?P<title>[^{}]*?))?\s*(?:\{(?P<markers>[^{}]*)\})?$")
+LINK_MARKER_RE = re.compile(r"^[ \t]*\{(?P<words>[^{}\n]*)\}")
+RAW_TAG_RE = re.compile(r"<\s*(a|img|h[1-6]|base|form)\b", re.I)
+HASH_WITHOUT_SPACE_RE = re.compile(r"^\s*#{1,6}[^\s#]")
+COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
+HEADING_ID_RE = re.compile(r"\s*\{#([a-z0-9][a-z0-9_-]*)\}\s*$")
+HEADING_IN_CODE_RE = re.compile(r"^\s*#{1,6}\s*\d")
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# Every link becomes a token, `javascript:` ones too: refs.parse_href then refuses them with a message,
+# where markdown-it would quietly show them as text. Only checked links are ever rendered as <a>.
+_MD.validateLink = lambda url: True
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it: no invisible format characters, compatibility forms folded, lower case."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass
+class Block:
+    """A run of top-level tokens rendered together: a meeting's intro, an item's intro, or a section."""
+
+    kind: str  # intro | item | section
+    line: int  # file line of the heading (or of the body's start for the intro)
+    heading: str = ""  # the heading's text as written
+    end_line: int = 0
+    html: str = ""
+
+
+@dataclass
+class Parsed:
+    """A file's Markdown, parsed once."""
+
+    html: str  # the whole document (pages, strategies, bodies)
+    blocks: list[Block]  # meetings: split at ## and ### headings
+    links: list[LinkRef]  # in document order; placeholder number = index
+    anchors: set[str] = field(default_factory=set)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # level, id, text
+
+
+class _Parse:
+    """The parse of one file: tokens, line numbers, and the problems found in them."""
+
+    def __init__(self, rel: str, body: str, first_line: int, problems: Problems, meeting: bool) -> None:
+        self.rel, self.first_line, self.problems, self.meeting = rel, first_line, problems, meeting
+        self.lines = body.split("\n")
+        self.env: dict = {}
+        self.tokens = _MD.parse(body, self.env)
+        self.links: list[LinkRef] = []
+
+    def line(self, token: Token, offset: int = 0) -> int:
+        """The file line of a block token (plus line `offset` inside it)."""
+        return self.first_line + (token.map[0] if token.map else 0) + offset
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.error(self.rel, line, message)
+
+    # --- checks on every token ---------------------------------------------------------
+
+    def check_blocks(self) -> None:
+        """What CommonMark renders differently from what the editor meant is an error, never a guess."""
+        headings = {id(self.tokens[i + 1]) for i, t in enumerate(self.tokens) if t.type == "heading_open" and t.tag in ("h2", "h3")}
+        for token in self.tokens:
+            if token.type in ("fence", "code_block"):
+                self._check_code(token)
+            elif token.type == "html_block":
+                self._check_raw_html(token.content, self.line(token))
+                # Comments are never published (the sanitizer removes them): a marker in one is just a note.
+                self._check_stray_marker(COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), token.content), self.line(token))
+            elif token.type == "inline":
+                self._check_inline(token, in_heading=self.meeting and id(token) in headings)
+            elif token.type == "heading_open" and self.meeting and token.tag in ("h1", "h2", "h3") and token.level > 0:
+                self.error(self.line(token), f"heading inside a quote or list; in a meeting, {'#' * int(token.tag[1])} headings "
+                           "start at the beginning of a line")
+            elif token.type == "paragraph_open" and token.map:
+                for offset, text in enumerate(self.lines[token.map[0]:token.map[1]]):
+                    if HASH_WITHOUT_SPACE_RE.match(text):
+                        self.error(self.line(token, offset), f"'{text.strip()[:40]}' looks like a heading but is not one: "
+                                   "put a space after the #, e.g. '## 3. Godkendelse af referat'")
+
+    def _check_code(self, token: Token) -> None:
+        start = self.line(token)
+        if token.type == "fence" and token.map:
+            last = self.lines[token.map[1] - 1].strip() if token.map[1] - 1 > token.map[0] else ""
+            if not last.startswith(token.markup):
+                self.error(start, f"code block opened with {token.markup} is never closed; close it with a {token.markup} line "
+                           "(everything after it would be shown as code)")
+        for offset, text in enumerate(token.content.split("\n")):
+            if self.meeting and HEADING_IN_CODE_RE.match(text):
+                self.error(start + offset + (token.type == "fence"),
+                           "an item heading inside a code block (indented 4 spaces, or after an unclosed ``` line); "
+                           "start headings at the beginning of the line")
+        self._check_stray_marker(token.content, start)
+
+    def _check_raw_html(self, html: str, line: int) -> None:
+        match = RAW_TAG_RE.search(html)
+        if match:
+            self.error(line, f"raw HTML <{match.group(1).lower()}> is not allowed; write links as [text](file), images as "
+                       "![alt](file) and headings with #, so the build can check them")
+
+    def _check_stray_marker(self, text: str, line: int) -> None:
+        for offset, row in enumerate(text.split("\n")):
+            if STRAY_MARKER_RE.search(plain(row)):
+                self.error(line + offset, f"'{row.strip()[:60]}' has a marker that is not where a marker works: write "
+                           "{lukket} right after an item title ('## 3. Titel {lukket}') or right after a link "
+                           "('[Bilag](fil.pdf){lukket}'), with nothing else in the braces")
+
+    def _check_inline(self, token: Token, in_heading: bool) -> None:
+        """Take `{lukket}` after links; refuse raw links and markers anywhere else."""
+        offset = 0
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type in ("softbreak", "hardbreak"):
+                offset += 1
+            elif child.type == "html_inline":
+                self._check_raw_html(child.content, self.line(token, offset))
+            elif child.type == "link_close" and index + 1 < len(children) and children[index + 1].type == "text":
+                following = children[index + 1]
+                match = LINK_MARKER_RE.match(following.content)
+                if match:
+                    following.content = following.content[match.end():]
+                    child.meta["markers"] = (match.group("words").replace(",", " ").split(), self.line(token, offset))
+            if child.type in ("text", "code_inline") and not in_heading:
+                self._check_stray_marker(child.content, self.line(token, offset))
+
+    # --- links -------------------------------------------------------------------------
+
+    def collect_links(self, item_of: Callable[[int], int | None]) -> None:
+        """Number every link and image in document order; `item_of(token index)` says which item it is in."""
+        for position, token in enumerate(self.tokens):
+            if token.type != "inline":
+                continue
+            offset = 0
+            stack: list[tuple[Token, int]] = []
+            for child in token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    offset += 1
+                elif child.type == "link_open":
+                    child.meta["index"] = len(self.links)
+                    stack.append((child, len(self.links)))
+                    self.links.append(LinkRef("", 0, "", ""))  # filled in at link_close
+                elif child.type == "link_close" and stack:
+                    opening, number = stack.pop()
+                    child.meta["index"] = number
+                    words, line = child.meta.get("markers", ([], self.line(token, offset)))
+                    for word in words:
+                        if word not in LINK_MARKERS:
+                            self.error(line, f"unknown marker '{{{word}}}' after link to {opening.attrs.get('href', '')}; "
+                                       "expected {lukket} or no marker")
+                    self.links[number] = LinkRef(
+                        self.rel, self.line(token, offset), str(opening.attrs.get("href", "")),
+                        _text_between(token.children or [], opening, child), closed=bool(words),
+                        item=item_of(position), title=str(opening.attrs.get("title", "")) or None, index=number,
+                    )
+                elif child.type == "image":
+                    child.meta["index"] = len(self.links)
+                    alt = "".join(c.content for c in _walk(child.children or []) if c.type in ("text", "code_inline"))
+                    src = str(child.attrs.get("src", ""))
+                    if not alt.strip():
+                        self.problems.warning(self.rel, self.line(token, offset),
+                                              f"image {src} has no alt text; describe what it shows between the brackets: "
+                                              f"![Kort over Aalborg]({src})")
+                    self.links.append(LinkRef(self.rel, self.line(token, offset), src, alt, item=item_of(position), image=True,
+                                              title=str(child.attrs.get("title", "")) or None, index=len(self.links)))
+
+    # --- rendering ---------------------------------------------------------------------
+
+    def render(self, start: int, end: int) -> str:
+        """Sanitized HTML of tokens[start:end], with link placeholders."""
+        tokens = _captions(self.tokens[start:end], self.env)
+        return wrap_tables(sanitize(_MD.renderer.render(tokens, _MD.options, self.env))).strip()
+
+
+def _walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        yield from _walk(token.children or [])
+
+
+def _text_between(children: list[Token], opening: Token, closing: Token) -> str:
+    inside = children[children.index(opening) + 1: children.index(closing)]
+    return "".join(c.content for c in _walk(inside) if c.type in ("text", "code_inline")).strip()
+
+
+def _captions(tokens: list[Token], env: dict) -> list[Token]:
+    """A paragraph starting with 'Tabel' right before a table becomes its <caption>; header cells get scope."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        is_caption = (
+            token.type == "paragraph_open" and index + 3 < len(tokens) and tokens[index + 3].type == "table_open"
+            and tokens[index + 1].content.strip().startswith("Tabel")
+        )
+        if is_caption:
+            caption = Token("html_block", "", 0)
+            inner = _MD.renderer.renderInline(tokens[index + 1].children or [], _MD.options, env)
+            caption.content = f"<caption>{inner}</caption>\n"
+            out += [tokens[index + 3], caption]
+            index += 4
+            continue
+        if token.type == "th_open":
+            token.attrSet("scope", "col")
+        out.append(token)
+        index += 1
+    return out
+
+
+def _render_link_open(renderer: object, tokens: list[Token], idx: int, options: dict, env: dict) -> str:
+    return f"{OPEN}a{tokens[idx].meta['index']}{CLOSE}"
+
+
+def _render_link_close(renderer: object, tokens: list[Token], idx: int, options: dict, env: dict) -> str:
+    return f"{OPEN}/a{tokens[idx].meta['index']}{CLOSE}"
+
+
+def _render_image(renderer: object, tokens: list[Token], idx: int, options: dict, env: dict) -> str:
+    return f"{OPEN}i{tokens[idx].meta['index']}{CLOSE}"
+
+
+_MD.add_render_rule("link_open", _render_link_open)
+_MD.add_render_rule("link_close", _render_link_close)
+_MD.add_render_rule("image", _render_image)
+
+
+def _heading_text(tokens: list[Token], position: int) -> str:
+    return "".join(c.content for c in _walk(tokens[position + 1].children or []) if c.type in ("text", "code_inline"))
+
+
+def parse_document(rel: str, body: str, first_line: int, problems: Problems, heading_ids: bool = True) -> Parsed:
+    """A page, strategy or body text: one HTML document; headings get stable, unique ids."""
+    parse = _Parse(rel, body, first_line, problems, meeting=False)
+    parse.check_blocks()
+    anchors: set[str] = set()
+    headings: list[tuple[int, str, str]] = []
+    level = 1
+    for position, token in enumerate(parse.tokens):
+        if token.type != "heading_open":
+            continue
+        new = int(token.tag[1])
+        if token.level == 0:
+            if new == 1:
+                parse.error(parse.line(token), "level-1 heading (#): the page title comes from `title:`; start sections with ##")
+            elif new > level + 1:
+                parse.error(parse.line(token), f"heading level {new} follows level {level}; do not skip levels (use {'#' * (level + 1)})")
+            level = new
+        if heading_ids:
+            explicit = _explicit_id(parse.tokens[position + 1])
+            text = _heading_text(parse.tokens, position).strip()
+            anchor = explicit or _unique(slugify(text) or "afsnit", anchors)
+            if explicit in anchors:
+                parse.error(parse.line(token), f"heading id '#{explicit}' is used twice in this file; make it unique")
+            token.attrSet("id", anchor)
+            anchors.add(anchor)
+            headings.append((new, anchor, text))
+    parse.collect_links(lambda position: None)
+    return Parsed(parse.render(0, len(parse.tokens)), [], parse.links, anchors, headings)
+
+
+def _explicit_id(inline: Token) -> str | None:
+    """A heading's own id, written last: `## Målsætning 1 {#maalsaetning-1}` (the id is removed from the text)."""
+    children = inline.children or []
+    match = HEADING_ID_RE.search(children[-1].content) if children and children[-1].type == "text" else None
+    if match is None:
+        return None
+    children[-1].content = children[-1].content[: match.start()]
+    return match.group(1)
+
+
+def _unique(anchor: str, taken: set[str]) -> str:
+    """'mål', 'mål_1', 'mål_2' … as Python-Markdown's toc did, so existing links keep working."""
+    candidate, number = anchor, 0
+    while candidate in taken:
+        number += 1
+        candidate = f"{anchor}_{number}"
+    return candidate
+
+
+def parse_meeting(rel: str, body: str, first_line: int, problems: Problems) -> tuple[_Parse, list[tuple[Block, int, int]]]:
+    """A meeting body: blocks split at every top-level h2 (item) and h3 (section), rendered from the one parse.
+
+    Returns the parse and (block, first token, end token) for each block; the meeting grammar
+    (loader.py) gives blocks their meaning.
+    """
+    parse = _Parse(rel, body, first_line, problems, meeting=True)
+    parse.check_blocks()
+    starts: list[tuple[Block, int]] = [(Block("intro", first_line), 0)]
+    for position, token in enumerate(parse.tokens):
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2", "h3"):
+            if token.tag == "h1":
+                parse.error(parse.line(token), "level-1 heading (#) in a meeting; items are '## <number>. <title>' and the page "
+                            "title comes from the front matter")
+                continue
+            if any(c.type in ("link_open", "image") for c in parse.tokens[position + 1].children or []):
+                parse.error(parse.line(token), "a link or image in an item or section heading; put it in the text below the heading")
+            kind = "item" if token.tag == "h2" else "section"
+            raw = parse.tokens[position + 1].content
+            starts.append((Block(kind, parse.line(token), raw), position))
+    spans: list[tuple[Block, int, int]] = []
+    for (block, start), following in zip(starts, [*starts[1:], None]):
+        end = following[1] if following else len(parse.tokens)
+        block.end_line = following[0].line if following else first_line + len(parse.lines)
+        spans.append((block, start if block.kind == "intro" else start + 3, end))  # skip heading open/inline/close
+
+    item_at: dict[int, int | None] = {}
+    current: int | None = None
+    for block, start, end in spans:
+        if block.kind == "item":
+            match = ITEM_HEADING_RE.match(normalise_heading(block.heading))
+            current = int(match.group("number")) if match else -block.line  # unparsable: never attributed to an open item
+        for position in range(start, end):
+            item_at[position] = current if block.kind != "intro" else None
+    parse.collect_links(lambda position: item_at.get(position))
+    for block, start, end in spans:
+        block.html = parse.render(start, end)
+    return parse, spans
+
+
+def normalise_heading(text: str) -> str:
+    """An item heading as a reader sees it: invisible characters removed, any kind of space a space."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def render_links(html: str, link: Callable[[int, str], tuple[str, str]]) -> str:
+    """Replace link placeholders: `link(index, 'a'|'i')` gives the (opening, closing) HTML for a link, or the image."""
+
+    def replace(match: re.Match[str]) -> str:
+        closing, kind, index = match.group(1), match.group(2), int(match.group(3))
+        opening, end = link(index, kind)
+        return end if closing else opening
+
+    return PLACEHOLDER_RE.sub(replace, html)
+
+
+def text_of(html: str) -> str:
+    """The text a reader sees in a rendered fragment: tags and placeholders removed, entities decoded."""
+    import html as html_module
+
+    text = PLACEHOLDER_RE.sub("", html)
+    text = re.sub(r"</?(?:p|div|li|td|th|tr|h[1-6]|br|caption|table|ul|ol|dl|dt|dd|blockquote|pre|figure)\b[^>]*>", "\n", text)
+    return html_module.unescape(re.sub(r"<[^>]*>", "", text))
