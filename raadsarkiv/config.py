@@ -76,7 +76,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         problems.error(CONFIG_FILE, 1, "file is not UTF-8 text; save it as UTF-8")
         return None
     try:
-        front = parse_yaml(text)
+        front = parse_yaml(text, what=CONFIG_FILE)
     except FrontMatterError as exc:
         problems.error(CONFIG_FILE, exc.line, exc.message)
         return None
