@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from .characters import check_characters
 from .errors import Problem, Problems
 from .frontmatter import FrontMatterError, SplitFile, split
 from .markdown import Rendered, find_line, slugify, strip_link_markers, to_html
@@ -54,7 +55,10 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
             "Windows-1252); save it with UTF-8 encoding",
         )
         return None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    if check_characters(text, rel, problems):
+        return None  # nothing of a file with invisible characters is published
+    text = text.replace("\r\n", "\n")
     try:
         return split(text)
     except FrontMatterError as exc:
