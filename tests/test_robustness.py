@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
 from raadsarkiv.characters import MAX_REPORTED, check_characters, find_control_characters
-from raadsarkiv.config import load_config
+from raadsarkiv.config import SiteConfig, load_config
 from raadsarkiv.errors import Problems
 from raadsarkiv.frontmatter import MAX_DEPTH, FrontMatterError, parse_yaml, split
 from raadsarkiv.loader import _read
 from raadsarkiv.model import MeetingMeta
+from raadsarkiv.pipeline import check, render_site, sitemap
+from raadsarkiv.render import make_environment
 from raadsarkiv.validation import validate
 
 
@@ -177,3 +181,48 @@ def test_site_config_with_crlf_and_bom_is_read(tmp_path: Path) -> None:
     config = load_config(tmp_path, problems)
     assert config is not None and not problems.errors
     assert config.title == "Testarkiv"
+
+
+# --- sitemap.xml ------------------------------------------------------------------------------
+
+
+def _config(base_url: str) -> SiteConfig:
+    return SiteConfig(
+        base_url=base_url, organisations={"k": {"name": "K"}},
+        accessibility={"responsible": "K", "contact_email": "web@example.dk"},
+    )
+
+
+def test_sitemap_addresses_are_percent_encoded() -> None:
+    """A bilag file name with spaces, æøå, & or % becomes a valid URL; '/' stays."""
+    pages = [
+        "index.html",
+        "bilag/testudvalget/2024-03-05/Handleplan æ 1-pdf/index.html",
+        "bilag/testudvalget/2024-03-05/R&D 100%-pdf/index.html",
+    ]
+    locs = re.findall(r"<loc>(.*?)</loc>", sitemap(_config("https://example.dk/råd arkiv/"), pages).decode())
+    assert locs == [
+        "https://example.dk/r%C3%A5d%20arkiv/",
+        "https://example.dk/r%C3%A5d%20arkiv/bilag/testudvalget/2024-03-05/Handleplan%20%C3%A6%201-pdf/",
+        "https://example.dk/r%C3%A5d%20arkiv/bilag/testudvalget/2024-03-05/R%26D%20100%25-pdf/",
+    ]
+    assert all(re.fullmatch(r"[A-Za-z0-9:/.%_~-]+", loc) for loc in locs)
+
+
+def test_sitemap_of_a_built_site_with_an_odd_bilag_name(tmp_path: Path) -> None:
+    """End to end: the bilag page of 'Handleplan æ 1.pdf' is in sitemap.xml, encoded; robots.txt points at it."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", root)
+    folder = root / "content" / "bilag" / "testudvalget" / "2024-03-05"
+    (folder / "handleplan.pdf").rename(folder / "Handleplan æ 1.pdf")
+    meeting = root / "content" / "meetings" / "testudvalget" / "2024-03-05-referat.md"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("(../../bilag/testudvalget/2024-03-05/handleplan.pdf)",
+                                    "(<../../bilag/testudvalget/2024-03-05/Handleplan æ 1.pdf>)"), encoding="utf-8")
+    checked = check(root)
+    assert checked.ok and checked.site is not None, checked.problems
+    files, _ = render_site(root, checked.site, env=make_environment(REPO / "templates"))
+    locs = re.findall(r"<loc>(.*?)</loc>", files["sitemap.xml"].decode())
+    assert "https://example.dk/arkiv/bilag/testudvalget/2024-03-05/Handleplan%20%C3%A6%201-pdf/" in locs
+    assert all(re.fullmatch(r"[A-Za-z0-9:/.%_~-]+", loc) for loc in locs), locs
+    assert "Sitemap: https://example.dk/arkiv/sitemap.xml\n" in files["robots.txt"].decode()
