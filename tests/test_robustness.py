@@ -11,12 +11,13 @@ import pytest
 from conftest import REPO
 from raadsarkiv.characters import MAX_REPORTED, check_characters, find_control_characters
 from raadsarkiv.config import SiteConfig, load_config
-from raadsarkiv.errors import Problems
+from raadsarkiv.errors import Problem, Problems
 from raadsarkiv.frontmatter import MAX_DEPTH, FrontMatterError, parse_yaml, split
 from raadsarkiv.loader import _read
 from raadsarkiv.model import MeetingMeta
 from raadsarkiv.pipeline import check, render_site, sitemap
 from raadsarkiv.render import make_environment
+from raadsarkiv.serve import source_line
 from raadsarkiv.validation import validate
 
 
@@ -226,3 +227,10 @@ def test_sitemap_of_a_built_site_with_an_odd_bilag_name(tmp_path: Path) -> None:
     assert "https://example.dk/arkiv/bilag/testudvalget/2024-03-05/Handleplan%20%C3%A6%201-pdf/" in locs
     assert all(re.fullmatch(r"[A-Za-z0-9:/.%_~-]+", loc) for loc in locs), locs
     assert "Sitemap: https://example.dk/arkiv/sitemap.xml\n" in files["robots.txt"].decode()
+
+
+def test_preview_shows_invisible_characters_on_the_right_line(tmp_path: Path) -> None:
+    """The live preview's error page quotes the line the loader counted, with the character made visible."""
+    (tmp_path / "om.md").write_bytes(b"---\r\ntitle: Om\r\n---\rx\r\nEt \x1btestarkiv.\r\n")
+    assert source_line(tmp_path, Problem("om.md", 4, "…")) == "Et ⟨U+001B⟩testarkiv."
+    assert source_line(tmp_path, Problem("om.md", 3, "…")) == "---⟨U+000D⟩x"
