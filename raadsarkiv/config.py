@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import AnyHttpUrl, Field, field_validator
 
+from .characters import check_characters
 from .errors import Problems
 from .frontmatter import FrontMatterError, parse_yaml
 from .model import Strict, Text
@@ -99,15 +100,19 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     """Read and validate site_config.yaml; problems are recorded, not raised."""
     path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # not read_text: it would turn a stray CR into a line break
     except FileNotFoundError:
         problems.error(CONFIG_FILE, 1, "site_config.yaml is missing; copy the one from the sample archive")
         return None
     except UnicodeDecodeError:
         problems.error(CONFIG_FILE, 1, "file is not UTF-8 text; save it as UTF-8")
         return None
+    text = text.removeprefix("\ufeff")
+    if check_characters(text, CONFIG_FILE, problems):
+        return None
+    text = text.replace("\r\n", "\n")
     try:
-        front = parse_yaml(text)
+        front = parse_yaml(text, what=CONFIG_FILE)
     except FrontMatterError as exc:
         problems.error(CONFIG_FILE, exc.line, exc.message)
         return None

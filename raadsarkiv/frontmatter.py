@@ -1,8 +1,10 @@
 """Split a content file into YAML front matter and Markdown, keeping line numbers.
 
 YAML is loaded with PyYAML's safe loader, but anchors and aliases are refused
-(alias expansion is a memory bomb), and every key's line is remembered so that
-validation errors can point at the right line.
+(alias expansion is a memory bomb), lists and mappings may be nested at most
+MAX_DEPTH levels deep (PyYAML composes recursively: `x: [[[[…` would otherwise
+exhaust the stack), and every key's line is remembered so that validation errors
+can point at the right line.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Path = tuple[str | int, ...]
@@ -54,8 +56,29 @@ class FrontMatterError(Exception):
         self.message = message
 
 
+# Lists and mappings inside each other, counting the top-level mapping as 1. Real front
+# matter needs 4 at most; the limit keeps PyYAML's recursive composer (and everything
+# that walks the data afterwards) far from Python's recursion limit.
+MAX_DEPTH = 20
+
+
+def too_deep(what: str, over_limit: bool = True) -> str:
+    """The message for YAML nested deeper than MAX_DEPTH (or too deep for Python's stack)."""
+    how = f"more than {MAX_DEPTH} levels deep" if over_limit else "too deeply to be read"
+    return (
+        f"{what} is nested {how}; no key needs that many levels: "
+        "look for stray [ or { (put text that starts with [ or { in quotes) or a list indented too far"
+    )
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe loader that refuses anchors and aliases."""
+    """Safe loader that refuses anchors and aliases, and nesting deeper than MAX_DEPTH."""
+
+    what = "front matter"  # how messages name the YAML being read
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()
@@ -64,7 +87,15 @@ class _NoAliasLoader(yaml.SafeLoader):
                 event.start_mark.line + 1,
                 "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
             )
-        return super().compose_node(parent, index)
+        if not isinstance(event, CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise FrontMatterError(event.start_mark.line + 1, too_deep(self.what))
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:  # type: ignore[override]
         """A date-like value that is not a real date (2023-02-30) is an error with a line, not a crash."""
@@ -103,9 +134,13 @@ def _as_key(key: str) -> str | int:
     return int(key) if key.isdigit() else key
 
 
-def parse_yaml(text: str, first_line: int = 1) -> FrontMatter:
-    """Parse a YAML mapping; line numbers are shifted so they refer to the file."""
+def parse_yaml(text: str, first_line: int = 1, what: str = "front matter") -> FrontMatter:
+    """Parse a YAML mapping; line numbers are shifted so they refer to the file.
+
+    `what` names the YAML in messages ("front matter", "site_config.yaml").
+    """
     loader = _NoAliasLoader(text)
+    loader.what = what
     try:
         node = loader.get_single_node()
         if node is None:
@@ -127,6 +162,8 @@ def parse_yaml(text: str, first_line: int = 1) -> FrontMatter:
         raise FrontMatterError(line, f"invalid YAML: {detail}; {YAML_HINT}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(first_line, f"invalid YAML: {exc}") from None
+    except RecursionError:  # a safety net only: MAX_DEPTH stops nesting long before this
+        raise FrontMatterError(loader.line + first_line, too_deep(what, over_limit=False)) from None
     finally:
         loader.dispose()
     shift = first_line - 1

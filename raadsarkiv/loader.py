@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from .characters import check_characters
 from .errors import Problem, Problems
 from .frontmatter import FrontMatterError, SplitFile, split
 from .config import Vocabulary
@@ -49,7 +50,10 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
             "Windows-1252); save it with UTF-8 encoding",
         )
         return None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    if check_characters(text, rel, problems):
+        return None  # nothing of a file with invisible characters is published
+    text = text.replace("\r\n", "\n")
     try:
         return split(text)
     except FrontMatterError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment
@@ -97,8 +98,14 @@ def render_site(
 
 
 def sitemap(config: SiteConfig, pages: list[str]) -> bytes:
-    """sitemap.xml with the public address of every page."""
-    entries = "".join(f"  <url><loc>{escape(str(config.base_url) + urls.pretty(page))}</loc></url>\n" for page in pages)
+    """sitemap.xml with the public address of every page.
+
+    Addresses must be URLs, so the page path (a bilag file name may hold spaces or æøå) is
+    percent-encoded as UTF-8; base_url is already encoded by pydantic.
+    """
+    entries = "".join(
+        f"  <url><loc>{escape(str(config.base_url) + quote(urls.pretty(page), safe='/'))}</loc></url>\n" for page in pages
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"

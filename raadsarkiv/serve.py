@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .characters import FORBIDDEN
 from .config import CONFIG_FILE
 from .errors import Problem
 from .rebuild import Rebuilder, Result
@@ -89,12 +90,19 @@ class Preview:
 
 
 def source_line(root: Path, problem: Problem) -> str | None:
-    """The text of the line a problem points at, if it can be read."""
+    """The text of the line a problem points at, if it can be read.
+
+    Lines are split at LF only, as the loader counts them (read_text would also split at a
+    stray CR), and invisible characters are shown as ⟨U+001B⟩ so the editor can find them.
+    """
     try:
-        lines = (root / problem.path).read_text(encoding="utf-8", errors="replace").split("\n")
+        lines = (root / problem.path).read_bytes().decode("utf-8", errors="replace").split("\n")
     except (OSError, ValueError):
         return None
-    return lines[problem.line - 1] if 0 < problem.line <= len(lines) else None
+    if not 0 < problem.line <= len(lines):
+        return None
+    line = lines[problem.line - 1].removesuffix("\r")
+    return FORBIDDEN.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", line)
 
 
 def error_page(root: Path, problems: list[Problem], build_id: str, has_good_build: bool) -> bytes:
