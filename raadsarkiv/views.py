@@ -111,7 +111,6 @@ def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
         "page_path": page,
         "title": title,
         "root": link.root,
-        "link": link,
         "nav": [(label, link.to(target), target == page) for label, target in NAV],
         **_footer(site, link.to),
         **extra,
@@ -148,14 +147,24 @@ def _item_ref(link: Linker, site: Site, ref: ItemRef) -> dict[str, Any]:
     }
 
 
+def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
+    """What a meeting page shows about the meeting itself, named one by one."""
+    meta = meeting.meta
+    return {
+        "date": meta.date, "kind": meta.kind, "start": meta.start, "end": meta.end, "place": meta.place,
+        "note": meta.note, "source": meta.source, "present": list(meta.present),
+        "absent": [{"name": a.name, "substitute": a.substitute, "note": a.note} for a in meta.absent],
+    }
+
+
 def meeting_view(site: Site, meeting: Meeting) -> PageView:
     page = urls.meeting(meeting)
     body = site.content.bodies[meeting.meta.body]
     context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {body.meta.name}")
-    link: Linker = context["link"]
+    link = Linker(site, page)
     previous, following = neighbours(site, meeting)
     items = []
-    for item in meeting.items:
+    for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
         case = item.meta.case_number
         related = [r for r in site.cases.get(case, []) if r.meeting.path != meeting.path or r.item.number != item.number] if case else []
         items.append({
@@ -167,16 +176,19 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "sections": [
                 {"name": s.name, "anchor": s.anchor, "html": link.fragment(meeting.path, s.html)} for s in item.sections
             ],
-            "meta": item.meta,
+            "case_number": item.meta.case_number,
+            "kle": item.meta.kle,
+            "document_number": item.meta.document_number,
+            "guests": list(item.meta.guests),
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })
     context.update(
-        meeting=meeting,
+        meeting=_meeting_facts(meeting),
         kind_label=KIND_LABEL[meeting.meta.kind],
-        body=body,
+        body={"name": body.meta.name},
         body_url=link.to(urls.body(body.slug)),
-        organisation=site.config.organisations[body.meta.organisation],
+        organisation={"name": site.config.organisations[body.meta.organisation].name},
         intro=link.fragment(meeting.path, meeting.intro_html),
         items=items,
         previous=previous and {"url": link.to(urls.meeting(previous)), "date": previous.meta.date, "kind": previous.meta.kind},
@@ -190,20 +202,23 @@ def body_view(site: Site, slug: str) -> PageView:
     page = urls.body(slug)
     body = site.content.bodies[slug]
     context = _common(site, page, body.meta.name)
-    link: Linker = context["link"]
+    link = Linker(site, page)
     years: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for meeting in reversed(site.meetings_by_body.get(slug, [])):
         years[meeting.meta.date.year].append({
             "url": link.to(urls.meeting(meeting)), "date": meeting.meta.date, "kind": KIND_LABEL[meeting.meta.kind],
             "item_count": len(meeting.items),
         })
-    context.update(body=body, description=link.fragment(body.path, body.html), organisation=site.config.organisations[body.meta.organisation], years=sorted(years.items(), reverse=True))
+    context.update(
+        body={"name": body.meta.name, "type": body.meta.type}, description=link.fragment(body.path, body.html),
+        organisation={"name": site.config.organisations[body.meta.organisation].name}, years=sorted(years.items(), reverse=True),
+    )
     return PageView(page, "body.html", context)
 
 
 def bodies_view(site: Site) -> PageView:
     context = _common(site, urls.BODY_INDEX, "Udvalg og råd")
-    link: Linker = context["link"]
+    link = Linker(site, urls.BODY_INDEX)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for slug, body in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name)):
         meetings = site.meetings_by_body.get(slug, [])
@@ -217,7 +232,7 @@ def bodies_view(site: Site) -> PageView:
 
 def home_view(site: Site) -> PageView:
     context = _common(site, urls.HOME, site.config.title)
-    link: Linker = context["link"]
+    link = Linker(site, urls.HOME)
     latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.body), reverse=True)[:10]
     context.update(
         latest=[{
@@ -238,11 +253,13 @@ def strategy_view(site: Site, slug: str) -> PageView:
     page = urls.strategy(slug)
     strategy = site.content.strategies[slug]
     context = _common(site, page, strategy.meta.title)
-    link: Linker = context["link"]
+    link = Linker(site, page)
     refs = sorted(site.strategy_refs.get(strategy.path.removeprefix("content/"), []), key=lambda r: (r.meeting.meta.date, r.item.number))
+    meta = strategy.meta
     context.update(
-        strategy=strategy,
-        organisation=site.config.organisations[strategy.meta.organisation],
+        strategy={"title": meta.title, "owner": meta.owner, "period": meta.period, "adopted": meta.adopted,
+                  "status": meta.status, "source": meta.source},
+        organisation={"name": site.config.organisations[meta.organisation].name},
         html=link.fragment(strategy.path, strategy.html),
         toc=[(level, anchor, text) for level, anchor, text in strategy.headings if level == 2],
         treated_in=[_item_ref(link, site, r) for r in refs],
@@ -253,7 +270,7 @@ def strategy_view(site: Site, slug: str) -> PageView:
 
 def strategy_index_view(site: Site) -> PageView:
     context = _common(site, urls.STRATEGY_INDEX, "Strategier")
-    link: Linker = context["link"]
+    link = Linker(site, urls.STRATEGY_INDEX)
     context.update(strategies=[{
         "url": link.to(urls.strategy(slug)), "title": s.meta.title, "period": s.meta.period, "status": s.meta.status,
         "organisation": site.config.organisations[s.meta.organisation].name,
@@ -264,10 +281,10 @@ def strategy_index_view(site: Site) -> PageView:
 def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
     page = info.page
     context = _common(site, page, info.title)
-    link: Linker = context["link"]
+    link = Linker(site, page)
     first = info.referrers[0].meeting if info.referrers else None
     context.update(
-        bilag=info,
+        bilag={"title": info.title},
         file_url=link.to(info.file),
         public_file_url=str(site.config.base_url) + info.file,
         file_name=info.file.rsplit("/", 1)[-1],
@@ -285,7 +302,7 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
 
 def bilag_index_view(site: Site) -> PageView:
     context = _common(site, urls.BILAG_INDEX, "Bilag")
-    link: Linker = context["link"]
+    link = Linker(site, urls.BILAG_INDEX)
     rows = []
     for info in site.bilag.values():
         first = info.referrers[0] if info.referrers else None
@@ -303,7 +320,7 @@ def page_view(site: Site, slug: str) -> PageView:
     page = urls.page(slug)
     content = site.content.pages[slug]
     context = _common(site, page, content.meta.title)
-    context.update(html=context["link"].fragment(content.path, content.html), description=content.meta.description,
+    context.update(html=Linker(site, page).fragment(content.path, content.html), description=content.meta.description,
                    search_meta=search_meta(site, "side", [], [], None),
                    accessibility=site.config.accessibility if slug == urls.STATEMENT_SLUG else None)
     return PageView(page, "page.html", context)
@@ -312,13 +329,14 @@ def page_view(site: Site, slug: str) -> PageView:
 def was_view(site: Site) -> PageView:
     """`/was/`: a static redirect to the accessibility statement, the address Danish public sites use."""
     context = _common(site, urls.WAS, "Tilgængelighedserklæring")
-    context.update(target=context["link"].to(urls.page(urls.STATEMENT_SLUG)))
+    context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)))
     return PageView(urls.WAS, "redirect.html", context)
 
 
 def search_view(site: Site) -> PageView:
     context = _common(site, urls.SEARCH, "Søg i arkivet")
-    context.update(bodies_url=context["link"].to(urls.BODY_INDEX), bilag_url=context["link"].to(urls.BILAG_INDEX))
+    link = Linker(site, urls.SEARCH)
+    context.update(bodies_url=link.to(urls.BODY_INDEX), bilag_url=link.to(urls.BILAG_INDEX))
     return PageView(urls.SEARCH, "search.html", context)
 
 
