@@ -112,7 +112,7 @@ class _Parse:
             elif token.type == "paragraph_open" and token.map:
                 for offset, text in enumerate(self.lines[token.map[0]:token.map[1]]):
                     if HASH_WITHOUT_SPACE_RE.match(text):
-                        self.error(self.line(token, offset), f"'{text.strip()[:40]}' looks like a heading but is not one: "
+                        self.error(self.line(token, offset), f"'{text.strip()[:80]}' looks like a heading but is not one: "
                                    "put a space after the #, e.g. '## 3. Godkendelse af referat'")
 
     def _check_code(self, token: Token) -> None:
@@ -138,7 +138,9 @@ class _Parse:
     def _check_stray_marker(self, text: str, line: int) -> None:
         for offset, row in enumerate(text.split("\n")):
             if STRAY_MARKER_RE.search(plain(row)):
-                self.error(line + offset, f"'{row.strip()[:60]}' has a marker that is not where a marker works: write "
+                index = line + offset - self.first_line
+                shown = self.lines[index] if 0 <= index < len(self.lines) and "{" in self.lines[index] else row
+                self.error(line + offset, f"'{shown.strip()[:80]}' has a marker that is not where a marker works: write "
                            "{lukket} right after an item title ('## 3. Titel {lukket}') or right after a link "
                            "('[Bilag](fil.pdf){lukket}'), with nothing else in the braces")
 

@@ -107,9 +107,13 @@ def _item(
         if "{" in text or "}" in text:
             problems.error(rel, block.line, f"item heading '{text}' has something in braces that is not a marker; the "
                            "marker goes last, exactly {lukket} or {lukket offentlig-beslutning}: '## 3. Titel {lukket}'")
+            # Still an item (closed, as any marker makes it), so its sections and anchors cause no further errors.
+            match = ITEM_HEADING_RE.match(re.sub(r"\s*\{.*$", " {lukket}", text))
+            if match is None:
+                return None
         else:
             problems.error(rel, block.line, f"item heading '{text}' must be '## <number>. <title>', e.g. '## 3. Godkendelse af referat'")
-        return None
+            return None
     number, title = int(match.group("number")), (match.group("title") or "").strip()
     words = (match.group("markers") or "").replace(",", " ").split()
     if match.group("markers") is not None and not words:
