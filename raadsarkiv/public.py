@@ -9,7 +9,6 @@ linked site, the views, the templates and the search index only ever see its res
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .document import text_of
@@ -36,21 +35,6 @@ def public_sections(item: AgendaItem) -> list[Section]:
 def public_intro(item: AgendaItem) -> str:
     """The text between an item's heading and its first section: public only for open items."""
     return "" if item.closed else item.intro_html
-
-
-def closed_parts(item: AgendaItem) -> Iterator[tuple[int, str]]:
-    """(line, Markdown) of everything of a closed item that is never published: the leak gate's fingerprints."""
-    if not item.closed:
-        return
-    published = {id(section) for section in public_sections(item)}
-    if item.intro_source.strip():
-        yield item.line, item.intro_source
-    for section in item.sections:
-        if id(section) not in published:
-            yield section.line, section.source
-    for value in [item.meta.case_number, item.meta.kle, item.meta.document_number, *item.meta.guests]:
-        if value:
-            yield item.line, value
 
 
 def _public_item(item: AgendaItem) -> AgendaItem:
@@ -92,7 +76,6 @@ def _public_meeting(meeting: Meeting, links: list[LinkRef]) -> Meeting:
     open_numbers = {item.number for item in meeting.items if not item.closed}
     meta = meeting.meta.model_copy(update={
         "items": {number: meta for number, meta in meeting.meta.items.items() if number in open_numbers},
-        "reviewed_cpr": [],
     })
     return Meeting(meeting.path, meta, meeting.intro_html, [_public_item(item) for item in meeting.items], links, meeting.lines)
 

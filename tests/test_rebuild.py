@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import copy_project
-from raadsarkiv.pipeline import build
+from raadsarkiv.pipeline import build, check, render_site
 from raadsarkiv.rebuild import Rebuilder
 
 MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
@@ -60,3 +60,30 @@ def test_incremental_equals_full_build(tmp_path: Path) -> None:
     failed = preview.build()
     assert not failed.ok and failed.written == []
     assert {p: p.read_bytes() for p in (tmp_path / "preview").rglob("*") if p.is_file()} == snapshot  # last good build kept
+
+
+def _expected_files(root: Path) -> dict[str, bytes]:
+    """What a full build writes (without the search index): every page and every copied file."""
+    checked = check(root)
+    assert checked.ok and checked.site is not None, [p.format() for p in checked.problems]
+    files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    return files | {rel: source.read_bytes() for rel, source in copies.items()}
+
+
+def test_preview_equals_full_build_after_each_single_edit(tmp_path: Path) -> None:
+    """Every content file of the sample edited in turn: after each edit the preview holds exactly a full build."""
+    root = copy_project(tmp_path / "project")
+    preview = Rebuilder(root, tmp_path / "preview")
+    assert preview.build().ok
+    sources = sorted(p for p in (root / "content").rglob("*.md"))
+    assert len(sources) > 10
+    for number, path in enumerate(sources):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nRedigeret afsnit nummer {number}.\n", encoding="utf-8")
+        result = preview.build()
+        assert result.ok, [p.format() for p in result.problems]
+        expected = _expected_files(root)
+        written = {p.relative_to(tmp_path / "preview").as_posix(): p.read_bytes()
+                   for p in (tmp_path / "preview").rglob("*") if p.is_file()}
+        assert sorted(written) == sorted(expected), path
+        changed = [rel for rel in expected if written[rel] != expected[rel]]
+        assert changed == [], f"after editing {path.relative_to(root)}: stale {changed}"
