@@ -4,7 +4,8 @@ A new meeting copies what the body's latest meeting has in common with the
 next one: time, place, the standing items (those that recur in the body's
 meetings) and the sections the body uses. Guidance is written as HTML
 comments, which are never published. A referat for a date that already has a
-dagsorden starts from that dagsorden's items.
+dagsorden starts as a copy of it (`referat_from_agenda`): read with the build's own
+loader and meeting grammar, copied from its source lines, with a decision section added.
 """
 
 from __future__ import annotations
