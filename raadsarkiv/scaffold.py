@@ -299,8 +299,10 @@ def referat_from_agenda(root: Path, agenda: Path, target: Path) -> str:
     wrong = made_problems.errors[0].format() if made_problems.errors else None
     if wrong is None and (made is None or _shape(made) != _shape(meeting)):
         wrong = "its items (numbers, titles, markers, case metadata) differ from the dagsorden's"
-    if wrong is None and decision and made and not all(any(s.decision for s in item.sections) for item in made.items):
-        wrong = f"an item has no decision section ({decision})"
+    undecided = [item.number for item in made.items if not any(s.decision for s in item.sections)] if made and decision else []
+    if wrong is None and undecided:
+        wrong = (f"item {undecided[0]} would have no decision section: the added '### {decision}' is not read as one; "
+                 "is a <!-- comment in the dagsorden not closed with -->?")
     if wrong is not None:
         raise ScaffoldError(f"cannot start the referat from {shown}: the copy would not pass check ({wrong}); nothing was written")
     return text
