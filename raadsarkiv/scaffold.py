@@ -4,7 +4,8 @@ A new meeting copies what the body's latest meeting has in common with the
 next one: time, place, the standing items (those that recur in the body's
 meetings) and the sections the body uses. Guidance is written as HTML
 comments, which are never published. A referat for a date that already has a
-dagsorden starts from that dagsorden's items.
+dagsorden starts as a copy of it (`referat_from_agenda`): read with the build's own
+loader and meeting grammar, copied from its source lines, with a decision section added.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_SECTIONS, load_config
-from .errors import Problems
-from .frontmatter import FrontMatterError, split
+import yaml
+
+from .config import DEFAULT_SECTIONS, Vocabulary, load_config
+from .errors import Problem, Problems
+from .frontmatter import FrontMatterError, SplitFile, split
 from .document import ITEM_HEADING_RE, normalise_heading, parse_meeting
-from .model import SLUG_RE
+from .loader import _load_meeting, _read
+from .model import SLUG_RE, AgendaItem, Content, Meeting
 
 KINDS = ("referat", "dagsorden")
 BODY_TYPES = ("råd", "udvalg", "byråd", "bestyrelse", "andet")
@@ -135,7 +139,7 @@ def _section_hint(name: str, body: str, date: dt.date) -> str:
     return f"<!-- Skriv punktets {name.lower()} her, eller slet overskriften. -->"
 
 
-def meeting_text(body: str, date: dt.date, kind: str, plan: Outline, items: list[tuple[str, list[str]]] | None = None) -> str:
+def meeting_text(body: str, date: dt.date, kind: str, plan: Outline) -> str:
     """The text of a new meeting file."""
     lines = ["---", f"body: {body}", f"date: {date.isoformat()}", f"kind: {kind}"]
     for key in ("start", "end"):
@@ -153,14 +157,155 @@ def meeting_text(body: str, date: dt.date, kind: str, plan: Outline, items: list
         "     Bilag lægges i content/bilag/" + f"{body}/{date.isoformat()}/ og linkes under '### Bilag'. -->",
         "",
     ]
-    if items is None:
-        new_item = ("Titel på punktet", plan.sections)
-        items = [*plan.items[:-1], new_item, plan.items[-1]] if len(plan.items) > 1 else [*plan.items, new_item]
+    new_item = ("Titel på punktet", plan.sections)
+    items = [*plan.items[:-1], new_item, plan.items[-1]] if len(plan.items) > 1 else [*plan.items, new_item]
     for number, (title, sections) in enumerate(items, start=1):
         lines += [f"## {number}. {title}", ""]
         for name in sections:
             lines += [f"### {name}", "", _section_hint(name, body, date), ""]
     return "\n".join(lines)
+
+
+PRESENCE_HINTS = {
+    "start": ['# start: "16:00"'],
+    "end": ['# end: "18:00"'],
+    "place": ["# place: Rådhuset, mødelokale 1"],
+    "present": ["# present:                 # hvem deltog", "#   - Navn Navnesen"],
+    "absent": [
+        "# absent:                  # hvem var fraværende, og hvem mødte i stedet",
+        "#   - name: Navn Navnesen",
+        "#     substitute: Navn Navnesen",
+    ],
+}
+# Keys of the dagsorden that describe the agenda rather than the meeting: carried over as comments.
+AGENDA_ONLY = {
+    "source": "# Dagsordenens kilde (source); skriv referatets kilde her i stedet:",
+    "note": "# Dagsordenens bemærkning (note); gælder den også referatet, så slet '# ' foran linjerne:",
+}
+
+
+def _vocabulary(root: Path) -> Vocabulary:
+    config = load_config(root, Problems())
+    return config.vocabulary if config else Vocabulary()
+
+
+def decision_section(vocabulary: Vocabulary) -> str | None:
+    """The name a new decision section gets: the first of `sections` that is a decision section."""
+    return next((name for name in vocabulary.sections if vocabulary.is_decision(name)), None)
+
+
+def _load(shown: str, split_file: SplitFile | None, vocabulary: Vocabulary, problems: Problems) -> Meeting | None:
+    """A meeting file through the build's own loader (front matter model, meeting grammar, CPR scan)."""
+    if split_file is None:
+        return None
+    content = Content()
+    _load_meeting(shown, shown.removeprefix("content/"), split_file, content, vocabulary, problems)
+    return content.meetings[0] if content.meetings else None
+
+
+def _front_matter_lines(split_file: SplitFile) -> list[str]:
+    """The dagsorden's front matter as written, with `kind: referat`; source and note become comments."""
+    front, lines = split_file.front, split_file.lines
+    close = split_file.body_line - 1  # the file line of the closing ---
+    keys = sorted((line, str(path[0])) for path, line in front.lines.items() if len(path) == 1)
+    starts = [line for line, _ in keys]
+    if len(set(starts)) != len(starts):  # flow style ({body: …, date: …}): write the keys out one per line
+        data = {key: ("referat" if key == "kind" else value) for key, value in front.data.items() if key not in AGENDA_ONLY}
+        out = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False).rstrip("\n").split("\n")
+    else:
+        out = lines[1: starts[0] - 1] if starts else []  # comments before the first key
+        for (start, key), end in zip(keys, [*starts[1:], close]):
+            block = lines[start - 1: end - 1]
+            if key == "kind":
+                out.append("kind: referat")
+            elif key in AGENDA_ONLY:
+                out += [AGENDA_ONLY[key], *(f"# {line}" if line.strip() else line for line in block)]
+            else:
+                out += block
+    for key, hint in PRESENCE_HINTS.items():
+        if key not in front.data:
+            out += hint
+    return ["---", *out, "---"]
+
+
+def _decision_hint(item: AgendaItem) -> str:
+    if item.closed and not item.public_decision:
+        return "<!-- Skriv beslutningen her. Punktet er lukket: beslutningen offentliggøres ikke. -->"
+    return "<!-- Skriv beslutningen her. -->"
+
+
+def _strip_blank(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+def _item_lines(item: AgendaItem, source: list[str], decision: str | None) -> list[str]:
+    """The item's Markdown as written (heading and markers included); a decision section added if it has none."""
+
+    def lines(start: int, end: int) -> list[str]:
+        return source[start - 1: end - 1]
+
+    if decision is None or any(section.decision for section in item.sections):
+        return lines(item.line, item.end_line)
+    last = item.sections[-1] if item.sections else None
+    cut = last.line if last is not None and last.name.casefold() == "bilag" else item.end_line  # the decision goes before Bilag
+    before = _strip_blank(lines(item.line, cut))
+    return [*before, "", f"### {decision}", "", _decision_hint(item), "", *lines(cut, item.end_line)]
+
+
+def _shape(meeting: Meeting) -> list[tuple]:
+    return [(i.number, i.title, i.closed, i.public_decision, i.meta) for i in meeting.items]
+
+
+def referat_from_agenda(root: Path, agenda: Path, target: Path) -> str:
+    """The text of a referat that starts from the day's dagsorden.
+
+    The dagsorden is read by the build's own loader (the one meeting grammar), and must have
+    no errors. Its front matter, intro and items are copied as written: item numbers, titles,
+    markers ({lukket}, {lukket offentlig-beslutning}), case metadata, text and sections. Each
+    item without a decision section gets an empty one. The result is loaded again before it is
+    returned: it must have no errors, and every item must be as open or closed as in the dagsorden.
+    """
+    vocabulary = _vocabulary(root)
+    shown = agenda.relative_to(root).as_posix()
+    problems = Problems()
+    split_file = _read(agenda, shown, problems)
+    meeting = _load(shown, split_file, vocabulary, problems)
+    if problems.errors or meeting is None or split_file is None:
+        first = problems.errors[0] if problems.errors else Problem(shown, 1, "could not be read")
+        count = len(problems.errors)
+        raise ScaffoldError(
+            f"cannot start the referat from {shown}: it has {count} error{'s' if count != 1 else ''}, the first is\n"
+            f"  {first.format()}\nfix the dagsorden (`python build.py check` lists every error) and run the command again; "
+            "nothing was written"
+        )
+    decision = decision_section(vocabulary)
+    source = split_file.lines
+    first_item = meeting.items[0].line if meeting.items else len(source) + 1
+    intro = _strip_blank(source[split_file.body_line - 1: first_item - 1])
+    lines = [*_front_matter_lines(split_file), *intro, ""] if intro else [*_front_matter_lines(split_file), ""]
+    for item in meeting.items:
+        lines += _item_lines(item, source, decision)
+    text = "\n".join(_strip_blank(lines)) + "\n"
+
+    made_shown = target.relative_to(root).as_posix()
+    made_problems = Problems()
+    try:
+        made = _load(made_shown, split(text), vocabulary, made_problems)
+    except FrontMatterError as exc:
+        made, made_problems = None, Problems()
+        made_problems.error(made_shown, exc.line, exc.message)
+    wrong = made_problems.errors[0].format() if made_problems.errors else None
+    if wrong is None and (made is None or _shape(made) != _shape(meeting)):
+        wrong = "its items (numbers, titles, markers, case metadata) differ from the dagsorden's"
+    undecided = [item.number for item in made.items if not any(s.decision for s in item.sections)] if made and decision else []
+    if wrong is None and undecided:
+        wrong = (f"item {undecided[0]} would have no decision section: the added '### {decision}' is not read as one; "
+                 "is a <!-- comment in the dagsorden not closed with -->?")
+    if wrong is not None:
+        raise ScaffoldError(f"cannot start the referat from {shown}: the copy would not pass check ({wrong}); nothing was written")
+    return text
 
 
 def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list[Path]:
@@ -175,14 +320,12 @@ def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list
     path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}.md"
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was changed")
-    plan = outline(root, body, kind)
-    items = None
     agenda = path.with_name(f"{day.isoformat()}-dagsorden.md")
     if kind == "referat" and agenda.exists():
-        _, agenda_items = _parse(agenda)
-        decision = ["Beslutning"] if "Beslutning" in _sections(root) else []
-        items = [(title, [s for s in names if s != "Beslutning"] + decision) for title, names in agenda_items] or None
-    _write_new(path, meeting_text(body, day, kind, plan, items))
+        text = referat_from_agenda(root, agenda, path)
+    else:
+        text = meeting_text(body, day, kind, outline(root, body, kind))
+    _write_new(path, text)
     created = [path]
     if (root / "content" / "bilag" / body).is_dir():
         folder = root / "content" / "bilag" / body / day.isoformat()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project
-from raadsarkiv.pipeline import check
+from raadsarkiv.config import Vocabulary
+from raadsarkiv.errors import Problems
+from raadsarkiv.loader import load_content
+from raadsarkiv.pipeline import build, check
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,6 +47,163 @@ def test_referat_starts_from_the_days_dagsorden(root: Path) -> None:
     text = (root / "content/meetings/eksempeludvalget/2024-01-15-referat.md").read_text(encoding="utf-8")
     assert "## 2. Debataften om mangfoldige arbejdspladser (eksempel)" in text
     assert check(root).ok
+
+
+AGENDA = """---
+body: eksempeludvalget
+date: 2024-03-04
+kind: dagsorden
+start: "16:00"
+end: "18:00"
+place: Mødelokale 2
+source: https://example.dk/dagsorden/2024-03-04
+items:
+  62:
+    case_number: "81.00.00-G01-3-24"
+    kle: "81.00.00-G01"
+    guests:
+      - Hanne Hemmelig, personalechef
+  64:
+    case_number: "82.00.00-P20-1-24"
+reviewed_cpr: []
+---
+
+Dagsorden for Eksempeludvalgets møde.
+
+## 61. Godkendelse af dagsorden
+
+### Indstilling
+
+Sekretariatet indstiller, at dagsordenen godkendes.
+
+### Bilag
+
+- [Handleplan for debataften](../../bilag/eksempeludvalget/2024-03-04/handleplan.pdf)
+- [Notat om en enkeltsag](../../bilag/eksempeludvalget/2024-03-04/notat.pdf) {lukket}
+
+## 62. Personalesag {lukket}
+
+Punktet handler om en navngiven medarbejder.
+
+### Sagsfremstilling
+
+Fortrolig sagsfremstilling om medarbejderens forhold.
+
+### Bilag
+
+- [Personalesagen](../../bilag/eksempeludvalget/2024-03-04/personalesag.pdf)
+
+## 64. Køb af ejendom {lukket offentlig-beslutning}
+
+### Sagsfremstilling
+
+Fortrolig sagsfremstilling om købesummen.
+
+### Beslutning
+
+<!-- Beslutningen skrives på mødet. -->
+"""
+CANARY = "KANARIEFUGL-7f3a lukket beslutning"
+PUBLIC_DECISION = "Udvalget godkendte købet af ejendommen."
+
+
+def _agenda(root: Path) -> Path:
+    folder = root / "content/bilag/eksempeludvalget/2024-03-04"
+    folder.mkdir(parents=True)
+    shutil.copy(root / "content/bilag/eksempeludvalget/2024-01-15/udkast-handleplan-debataften.pdf", folder / "handleplan.pdf")
+    (folder / "notat.pdf").write_bytes(b"%PDF-1.4 closed")
+    (folder / "personalesag.pdf").write_bytes(b"%PDF-1.4 closed")
+    path = root / "content/meetings/eksempeludvalget/2024-03-04-dagsorden.md"
+    path.write_text(AGENDA, encoding="utf-8")
+    return path
+
+
+def _item_text(text: str, number: int) -> str:
+    """The Markdown of item `number` (up to the next item heading)."""
+    start = text.index(f"\n## {number}. ")
+    following = text.find("\n## ", start + 1)
+    return text[start: following if following != -1 else len(text)]
+
+
+def test_referat_from_dagsorden_keeps_numbers_markers_metadata_and_text(root: Path) -> None:
+    _agenda(root)
+    assert check(root).ok
+    result = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-03-04", "--kind", "referat")
+    assert result.returncode == 0, result.stderr
+    text = (root / "content/meetings/eksempeludvalget/2024-03-04-referat.md").read_text(encoding="utf-8")
+    assert "\nkind: referat\n" in text and "kind: dagsorden" not in text
+    # Headings exactly as written: running numbers with a gap, and both markers.
+    assert "\n## 61. Godkendelse af dagsorden\n" in text
+    assert "\n## 62. Personalesag {lukket}\n" in text
+    assert "\n## 64. Køb af ejendom {lukket offentlig-beslutning}\n" in text
+    assert "\n## 1. " not in text
+    # The text and sections of every item, as written, with a decision section added where there was none.
+    agenda_body = AGENDA.split("---\n", 2)[2]
+    for number in (61, 62, 64):
+        for line in _item_text(agenda_body, number).splitlines():
+            assert line in text.splitlines(), (number, line)
+    assert "- [Notat om en enkeltsag](../../bilag/eksempeludvalget/2024-03-04/notat.pdf) {lukket}" in text
+    assert "Dagsorden for Eksempeludvalgets møde." in text
+    assert _item_text(text, 61).count("### Beslutning") == 1
+    assert _item_text(text, 61).index("### Beslutning") < _item_text(text, 61).index("### Bilag")  # before the bilag
+    assert _item_text(text, 62).count("### Beslutning") == 1
+    assert _item_text(text, 64).count("### Beslutning") == 1  # it had one already
+    assert "# source: https://example.dk/dagsorden/2024-03-04" in text  # the agenda's source, kept as a comment
+
+    checked = check(root)
+    assert checked.ok, [p.format() for p in checked.problems]
+    content = load_content(root, Vocabulary(), Problems())  # as loaded, before closed content is redacted
+    meetings = {m.meta.kind: m for m in content.meetings if str(m.meta.date) == "2024-03-04"}
+    agenda, referat = meetings["dagsorden"], meetings["referat"]
+    assert [i.number for i in referat.items] == [61, 62, 64]
+    assert [(i.closed, i.public_decision) for i in referat.items] == [(False, False), (True, False), (True, True)]
+    assert referat.meta.items == agenda.meta.items and referat.meta.items[62].kle == "81.00.00-G01"
+    assert (referat.meta.start, referat.meta.end, referat.meta.place) == (agenda.meta.start, agenda.meta.end, agenda.meta.place)
+    assert referat.meta.source is None
+
+
+def _output_texts(out: Path) -> dict[str, str]:
+    """Every file under out/, as text; gzip-compressed files (Pagefind's index) unpacked."""
+    texts = {}
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            texts[path.relative_to(out).as_posix()] = data.decode("utf-8", errors="replace")
+    return texts
+
+
+def test_decision_typed_into_a_closed_item_of_the_new_referat_is_not_published(root: Path, tmp_path: Path) -> None:
+    _agenda(root)
+    assert run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-03-04").returncode == 0
+    path = root / "content/meetings/eksempeludvalget/2024-03-04-referat.md"
+    text = path.read_text(encoding="utf-8")
+    closed, public = _item_text(text, 62), _item_text(text, 64)
+    text = text.replace(closed, closed.replace("### Beslutning\n", f"### Beslutning\n\n{CANARY}\n", 1))
+    text = text.replace(public, public.replace("### Beslutning\n", f"### Beslutning\n\n{PUBLIC_DECISION}\n", 1))
+    assert CANARY in _item_text(text, 62) and PUBLIC_DECISION in _item_text(text, 64)
+    path.write_text(text, encoding="utf-8")
+
+    out = tmp_path / "out"
+    build(root, out)
+    texts = _output_texts(out)
+    assert any(name.startswith("pagefind/") for name in texts)
+    assert not [name for name, content in texts.items() if "KANARIEFUGL" in content]
+    assert not [name for name, content in texts.items() if "Fortrolig sagsfremstilling" in content or "Hanne Hemmelig" in content]
+    assert [name for name, content in texts.items() if name.endswith(".html") and PUBLIC_DECISION in content]
+    assert "personalesag.pdf" not in " ".join(texts) and "notat.pdf" not in " ".join(texts)
+
+
+def test_referat_refuses_a_dagsorden_with_errors(root: Path) -> None:
+    path = _agenda(root)
+    path.write_text(AGENDA.replace("## 62. Personalesag {lukket}", "## 62. Personalesag {lukkt}"), encoding="utf-8")
+    line = AGENDA.splitlines().index("## 62. Personalesag {lukket}") + 1
+    result = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-03-04")
+    assert result.returncode == 1
+    assert f"content/meetings/eksempeludvalget/2024-03-04-dagsorden.md:{line}: unknown item marker '{{lukkt}}'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "content/meetings/eksempeludvalget/2024-03-04-referat.md").exists()
 
 
 def test_new_dagsorden_body_and_strategy_pass_check(root: Path) -> None:
