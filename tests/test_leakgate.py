@@ -181,3 +181,20 @@ def test_message_names_output_file_and_closed_item() -> None:
 def test_words_normalisation() -> None:
     assert words("Kø<em>b</em> af&nbsp;GRUND<br>på Havne\u00advej, 12") == ["køb", "af", "grund", "på", "havnevej", "12"]
     assert source_words("[lejekontrakten](../x.pdf){lukket} **fed**") == ["lejekontrakten", "fed"]
+
+
+@pytest.mark.parametrize("start", range(12))
+def test_any_eight_closed_words_in_a_row_are_found(clean: Path, start: int) -> None:
+    """The scan looks up every 2nd shingle: 8 words in a row at any offset still hold one it looks up."""
+    closed = source_words(CLOSED)[start:start + 8]
+    for padding in ("", "ord "):  # both word parities
+        write(clean, PAGE, page(f"<p>Åbent punkt: {padding}{' '.join(closed)}. Slut.</p>"))
+        assert make_gate().scan(clean) == [Leak(PAGE, ITEM, MEETING, 40)], (padding, closed)
+
+
+def test_short_closed_text_is_matched_whole(clean: Path) -> None:
+    label = f"{MEETING}, item 5 (closed)"
+    gate = Gate.build([Secret(label, MEETING, 70, "Sagen om Havnevej sendes tilbage til forvaltningen.")], [], [])
+    for padding in ("", "ord "):
+        write(clean, PAGE, page(f"<p>{padding}sagen om havnevej sendes tilbage til forvaltningen</p>"))
+        assert gate.scan(clean) == [Leak(PAGE, label, MEETING, 70)]
