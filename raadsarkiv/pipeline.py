@@ -1,4 +1,4 @@
-"""The build, in one order: load → validate → link → redact → bilag text (+ CPR scan) → render → write → index → swap.
+"""The build, in one order: load → validate → redact → link → bilag text (+ CPR scan) → render → write → index → leak gate → swap.
 
 `check` is the first half of `build`: nothing is written until everything is valid.
 """
@@ -12,11 +12,12 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import linker, public, search, urls
-from .bilagtext import bilag_texts
+from . import fingerprints, linker, public, search, urls
+from .bilagtext import CACHE_DIR, bilag_texts
 from .config import SiteConfig, Vocabulary, load_config
 from .errors import BuildFailed, Problem, Problems
 from .linker import Site
+from .model import Content
 from .loader import LoadCache, load_content
 from .render import make_environment, render
 from .views import page_builders
@@ -31,6 +32,7 @@ class Checked:
     site: Site | None
     private_bilag: set[str]
     bilag_text: dict[str, str | None] = field(default_factory=dict)  # public PDF bilag: their text
+    content: Content | None = None  # everything loaded, closed parts too: only the leak gate reads it
 
     @property
     def ok(self) -> bool:
@@ -60,7 +62,7 @@ def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = F
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
-    return Checked(problems.all(), site, private_bilag, texts)
+    return Checked(problems.all(), site, private_bilag, texts, content)
 
 
 def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
@@ -122,8 +124,14 @@ def build(root: Path, out: Path) -> Checked:
     checked = check(root, store_text_cache=True)
     if not checked.ok or checked.site is None:
         raise BuildFailed(checked.problems)
+    assert checked.content is not None
+    gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
     with staged(root, out) as stage:
         files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text)
         write_files(stage, files, copies)
         search.index_site(stage)
+        # The last stage before the swap: nothing of a closed item or bilag anywhere in the finished site.
+        leaks = gate.scan(stage, text_cache=root / CACHE_DIR)
+        if leaks:
+            raise BuildFailed([leak.problem() for leak in leaks])
     return checked

@@ -4,7 +4,7 @@
     python scripts/benchmark.py --meetings 1000
 
 Generates the archive (scripts/generate_archive.py) unless --root points at one,
-then reports: check, full build, the preview's first build, a rebuild with
+then reports: check, full build (and the leak gate's part of it), the preview's first build, a rebuild with
 nothing changed, and a rebuild after editing one meeting; plus peak memory.
 """
 
@@ -24,6 +24,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from generate_archive import generate  # noqa: E402
 
+from raadsarkiv import fingerprints  # noqa: E402
+from raadsarkiv.bilagtext import CACHE_DIR  # noqa: E402
 from raadsarkiv.pipeline import build, check  # noqa: E402
 from raadsarkiv.rebuild import Rebuilder  # noqa: E402
 
@@ -49,6 +51,11 @@ def main() -> int:
         checked = timed("check", lambda: check(root))
         assert checked.ok, [p.format() for p in checked.problems[:5]]
         timed("build (full, into a fresh folder)", lambda: build(root, work / "output"))
+        # The leak gate runs inside every build; measured on its own here too.
+        gate = timed("  of which leak gate: fingerprints", lambda: fingerprints.gate(
+            root, checked.content, checked.private_bilag, checked.bilag_text))
+        leaks = timed("  of which leak gate: scan output", lambda: gate.scan(work / "output", text_cache=root / CACHE_DIR))
+        assert leaks == [], leaks[:3]
         preview = Rebuilder(root, work / "preview")
         timed("preview: first build", preview.build)
         result = timed("preview: rebuild, nothing changed", preview.build)

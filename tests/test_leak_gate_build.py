@@ -1,0 +1,66 @@
+"""The leak gate inside the build: a planted leak stops the build and output/ stays as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from raadsarkiv import public
+from raadsarkiv.errors import BuildFailed
+from raadsarkiv.pipeline import build
+
+MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
+CLOSED_SENTENCE = "Sagen vedrører en medarbejders ansættelsesforhold og behandles for lukkede døre."
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    root = copy_project(tmp_path / "project")
+    assert CLOSED_SENTENCE in (root / MEETING).read_text(encoding="utf-8")  # item 3 is closed in the sample
+    out = root / "output"
+    build(root, out)
+    return root, out, _snapshot(out)
+
+
+def test_a_closed_sentence_copied_into_a_static_file_stops_the_build(built: tuple[Path, Path, dict[str, bytes]]) -> None:
+    root, out, before = built
+    (root / "static" / "noter.txt").write_text(f"Husk: {CLOSED_SENTENCE}\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    messages = [p.format() for p in failure.value.problems]
+    assert messages == [
+        f"{MEETING}:73: closed content leaked into output/static/noter.txt: {MEETING}, item 3 (closed); "
+        "the build was stopped and output/ left as it was"
+    ]
+    assert _snapshot(out) == before
+
+
+def test_a_redaction_bug_is_caught_by_the_gate(built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch redaction off (closed items keep their sections): the gate finds them in pages and the search index."""
+    root, out, before = built
+    monkeypatch.setattr(public, "public_sections", lambda item: item.sections)
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
+    assert "udvalg/eksempeludvalget/2024-01-22-referat/index.html" in leaked_into
+    assert any(path.startswith("pagefind/fragment/") for path in leaked_into)
+    assert {p.path for p in failure.value.problems} == {MEETING}
+    assert _snapshot(out) == before
+
+
+def test_a_closed_bilag_copied_under_another_name_stops_the_build(built: tuple[Path, Path, dict[str, bytes]]) -> None:
+    root, out, before = built
+    closed = root / "content/bilag/eksempeludvalget/2024-01-22/personalesag.pdf"
+    (root / "static" / "dokument.pdf").write_bytes(closed.read_bytes())
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    messages = {p.message.split(";")[0] for p in failure.value.problems}
+    assert "closed content leaked into output/static/dokument.pdf: closed bilag content/bilag/eksempeludvalget/2024-01-22/personalesag.pdf" in messages
+    assert all("output/static/dokument.pdf" in message for message in messages)
+    assert _snapshot(out) == before
