@@ -61,10 +61,10 @@ class Linker:
         self.root = urls.root_of(page)
 
     def to(self, output: str, anchor: str = "") -> str:
-        """The relative link to an output path (and anchor) from this page."""
+        """The relative link to an output path (and anchor) from this page, percent-encoded."""
         if output == self.page and anchor:
-            return f"#{anchor}"
-        return self.root + output + (f"#{anchor}" if anchor else "")
+            return f"#{urls.quote(anchor)}"
+        return urls.quote(self.root + output + (f"#{anchor}" if anchor else ""))
 
     def fragment(self, source: str, html: str) -> str:
         """Put the editor's links into a rendered fragment (document.py placeholders), resolved to site URLs.
@@ -80,7 +80,7 @@ class Linker:
             target = self.site.targets.get((source, ref.href))
             if target is None:
                 return "", ""  # unreachable after check(); never emit a broken link
-            url = target.external or urls.quote(self.to(target.output, target.anchor))
+            url = target.external or self.to(target.output, target.anchor)
             title = f' title="{escape(ref.title)}"' if ref.title else ""
             if kind == "i":
                 return f'<img src="{escape(url)}" alt="{escape(ref.text)}"{title}>', ""
@@ -286,7 +286,7 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
     context.update(
         bilag={"title": info.title},
         file_url=link.to(info.file),
-        public_file_url=str(site.config.base_url) + info.file,
+        public_file_url=urls.quote(str(site.config.base_url) + info.file),
         file_name=info.file.rsplit("/", 1)[-1],
         label=bilag_label(info),
         referrers=[_item_ref(link, site, r) for r in info.referrers],

@@ -112,6 +112,13 @@ def test_meeting_page_bilag_links_state_type_and_size(sample_site: Path) -> None
     assert "notat-enkeltsag" not in example
 
 
+def test_closed_bilag_link_becomes_a_labelled_span(sample_site: Path) -> None:
+    """The element, not prose: the link marked {lukket} is a span with the label, and no <a> holds its text."""
+    example = section(read(sample_site, EXAMPLE_MINUTES), "punkt-2")
+    assert '<span class="lukket-bilag">Notat om enkeltsag <em>(lukket bilag, ikke offentligt)</em></span>' in example
+    assert not re.search(r"<a [^>]*>[^<]*Notat om enkeltsag", example)
+
+
 def test_absent_members_and_substitutes(sample_site: Path) -> None:
     text = page(sample_site, BRONDERSLEV).text
     assert "Martin Bech (stedfortræder Klaus Riis Klæstrup mødt)" in text
