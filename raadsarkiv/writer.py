@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+
+from .files import open_regular
 
 
 class UnsafeOutput(Exception):
@@ -53,6 +56,20 @@ def staged(root: Path, out: Path) -> Iterator[Path]:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def copy_file(source: Path, target: Path) -> None:
+    """Copy a regular file; refuse (UnsafeOutput) a symbolic link or special file, never following it."""
+    try:
+        fd = open_regular(source)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) or source.is_symlink():
+            raise UnsafeOutput(f"refusing to copy {source}: it is a symbolic link") from exc
+        raise
+    except ValueError as exc:
+        raise UnsafeOutput(f"refusing to copy {source}: it is not a regular file") from exc
+    with open(fd, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+
+
 def write_files(stage: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
     """Write `files` (path -> bytes) and `copies` (path -> source file) into the staging folder."""
     for rel in sorted(files):
@@ -62,7 +79,7 @@ def write_files(stage: Path, files: dict[str, bytes], copies: dict[str, Path]) -
     for rel in sorted(copies):
         path = _target(stage, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(copies[rel], path)
+        copy_file(copies[rel], path)
 
 
 def write_site(root: Path, out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
