@@ -18,6 +18,7 @@ from raadsarkiv import bilagtext, search
 from raadsarkiv.cli import main
 from raadsarkiv.errors import BuildFailed, Problems
 from raadsarkiv.pipeline import build, check
+from raadsarkiv.writer import MARKER, MARKER_TEXT
 
 GRANT_PAGE = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer-pdf/"
 GRANT_PDF = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer.pdf"
@@ -180,6 +181,7 @@ def test_failed_indexing_fails_the_build_and_keeps_the_previous_output(
     root = copy_project(tmp_path / "project")
     out = root / "output"
     out.mkdir()
+    (out / MARKER).write_bytes(MARKER_TEXT)  # made by an earlier build
     (out / "previous.txt").write_text("the last good site")
 
     class BrokenIndex(search.PagefindIndex):
@@ -191,7 +193,7 @@ def test_failed_indexing_fails_the_build_and_keeps_the_previous_output(
         build(root, out)
     assert main(["--root", str(root), "build"]) == 1
     assert "search indexing" in capsys.readouterr().err
-    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "previous.txt"]
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".output")) == []
 
 
