@@ -7,9 +7,9 @@ Everything else is reported as an error (`path:1: message`) and skipped:
   /proc/self/environ or to a closed bilag must not be published);
 - anything that is not a regular file or folder (a FIFO would hang the build);
 - two names in one folder that differ only in upper/lower case or Unicode
-  normalisation (`Om.md` and `om.md`; `bør` written precomposed and decomposed):
+  normalisation (`Om.md` and `om.md`; `år.md` with å precomposed and decomposed):
   they are one file on macOS and Windows, so a checkout there silently loses one;
-- names that are not in Unicode NFC form (macOS tools may write `ø` as `o` plus a
+- names that are not in Unicode NFC form (macOS tools may write `å` as `a` plus a
   combining mark): links are written in NFC, so such a file could never be
   linked, and it would be a twin of the NFC name elsewhere.
 
@@ -71,12 +71,13 @@ def _walk(folder: Path, rel: str, shown_prefix: str, problems: Problems, include
         shown = f"{shown_prefix}/{child}"
         twins.setdefault(twin_key(entry.name), []).append(shown)
         if unicodedata.normalize("NFC", entry.name) != entry.name:
-            problems.error(shown, 1, "name is not in Unicode NFC form (a letter such as ø is stored as a letter plus a combining mark, "
+            problems.error(shown, 1, "name is not in Unicode NFC form (a letter such as å or é is stored as a base letter plus a combining mark, "
                            "as some macOS tools do); links cannot reach it reliably: rename it, typing the name again")
         try:
             if entry.is_symlink():
+                kind = "folder" if entry.is_dir() else "file"  # what it points to, if anything
                 problems.error(shown, 1, f"symbolic link (to {os.readlink(entry.path)}) is not allowed in {shown_prefix}/ "
-                               "and is not followed; copy the file instead")
+                               f"and is not followed; copy the {kind} instead")
             elif entry.is_dir(follow_symlinks=False):
                 _walk(Path(entry.path), f"{child}/", shown_prefix, problems, include_hidden, found)
             elif entry.is_file(follow_symlinks=False):
