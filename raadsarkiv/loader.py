@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .characters import check_characters
 from .errors import Problem, Problems
+from .files import walk
 from .frontmatter import FrontMatterError, SplitFile, split
 from .config import Vocabulary
 from .document import ITEM_HEADING_RE, ITEM_MARKERS, Block, normalise_heading, parse_document, parse_meeting
@@ -167,18 +168,12 @@ def load_content(root: Path, vocabulary: Vocabulary, problems: Problems, cache: 
     content = Content()
     if cache is not None:
         cache.start()
-    if not content_dir.is_dir():
+    if not content_dir.is_dir() and not content_dir.is_symlink():
         problems.error("content", 1, "there is no content/ folder")
         return content
     jobs: list[Job] = []
-    for path in sorted(content_dir.rglob("*")):
-        rel = path.relative_to(content_dir).as_posix()
+    for path, rel in walk(content_dir, "content", problems):  # regular files only; symlinks are errors
         shown = f"content/{rel}"
-        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(content_dir).parts):
-            continue
-        if path.is_symlink():
-            problems.error(shown, 1, "symbolic links are not allowed in content/; copy the file instead")
-            continue
         top = rel.split("/", 1)[0]
         if top == BILAG_DIR:
             content.bilag_files.add(rel)

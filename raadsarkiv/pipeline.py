@@ -16,12 +16,13 @@ from . import fingerprints, linker, public, search, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .config import SiteConfig, Vocabulary, load_config
 from .errors import BuildFailed, Problem, Problems
+from .files import walk
 from .linker import Site
 from .model import Content
 from .loader import LoadCache, load_content
 from .render import make_environment, render
 from .views import page_builders
-from .writer import check_output_dir, staged, write_files
+from .writer import UnsafeOutput, check_output_dir, staged, write_files
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Checked:
     site: Site | None
     private_bilag: set[str]
     bilag_text: dict[str, str | None] = field(default_factory=dict)  # public PDF bilag: their text
+    static_files: list[tuple[Path, str]] = field(default_factory=list)  # static/: (file, relative path), no symlinks
     content: Content | None = None  # everything loaded, closed parts too: only the leak gate reads it
 
     @property
@@ -48,6 +50,7 @@ def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = F
     problems = Problems()
     config = load_config(root, problems)
     content = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache)
+    static_files = walk(root / "static", "static", problems, include_hidden=True)
     if config is None:
         return Checked(problems.all(), None, set())
     linker.check(content, config, problems)
@@ -62,7 +65,7 @@ def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = F
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
-    return Checked(problems.all(), site, private_bilag, texts, content)
+    return Checked(problems.all(), site, private_bilag, texts, static_files, content)
 
 
 def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
@@ -79,12 +82,14 @@ def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
 
 def render_site(
     root: Path, site: Site, only: set[str] | None = None, env: Environment | None = None,
-    bilag_text: dict[str, str | None] | None = None,
+    bilag_text: dict[str, str | None] | None = None, static_files: list[tuple[Path, str]] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
     With `only`, just those pages are rendered (plus sitemap.xml and robots.txt): the live preview's rebuild.
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
+    `static_files` is Checked.static_files, the checked walk of static/; without it static/ is
+    walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
     """
     env = env or make_environment(root / "templates")
     builders = page_builders(site, bilag_text or {})
@@ -92,10 +97,13 @@ def render_site(
     files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     copies = {info.file: root / "content" / info.rel for info in site.bilag.values()}
-    static = root / "static"
-    for path in sorted(static.rglob("*")) if static.is_dir() else []:
-        if path.is_file():
-            copies[f"static/{path.relative_to(static).as_posix()}"] = path
+    if static_files is None:
+        problems = Problems()
+        static_files = walk(root / "static", "static", problems, include_hidden=True)
+        if problems.errors:
+            raise UnsafeOutput(f"refusing to copy static/: {problems.errors[0].format()}")
+    for path, rel in static_files:
+        copies[f"static/{rel}"] = path
     return files, copies
 
 
@@ -127,7 +135,7 @@ def build(root: Path, out: Path) -> Checked:
     assert checked.content is not None
     gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
     with staged(root, out) as stage:
-        files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text)
+        files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text, static_files=checked.static_files)
         write_files(stage, files, copies)
         search.index_site(stage)
         # The last stage before the swap: nothing of a closed item or bilag anywhere in the finished site.

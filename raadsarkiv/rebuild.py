@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from .linker import Site
 from .loader import LoadCache
 from .pipeline import check, render_site
 from .render import make_environment
+from .writer import copy_file
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Rebuilder:
         only: set[str] | None = None
         if self.site is not None and templates == self.templates:
             only = affected(self.site, site, self.deps, deps, self._changed(site))
-        files, copies = render_site(self.root, site, only, self.env, bilag_text=checked.bilag_text)
+        files, copies = render_site(self.root, site, only, self.env, bilag_text=checked.bilag_text, static_files=checked.static_files)
         rendered = len(files) - 2  # sitemap.xml and robots.txt are always made
         current = {page: self.files[page] for page in deps if page in self.files and page not in files} if only is not None else {}
         current.update(files)
@@ -134,7 +134,7 @@ class Rebuilder:
             new_copies[rel] = (source, stat)
             if self.copies.get(rel) != (source, stat) or not (self.out / rel).exists():
                 (self.out / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, self.out / rel)
+                copy_file(source, self.out / rel)
                 touched.append(rel)
         for rel in (self.files.keys() - files.keys()) | (self.copies.keys() - new_copies.keys()):
             (self.out / rel).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from conftest import REPO, copy_project
 from raadsarkiv.cli import main
-from raadsarkiv.writer import write_site
+from raadsarkiv.writer import MARKER, MARKER_TEXT, write_site
 
 # Unique strings planted in the sample archive's closed parts (content/meetings/eksempeludvalget/
 # 2024-01-22-referat.md and its bilag PDFs): a closed item, its bilag, a closed bilag of an open
@@ -175,7 +175,7 @@ def test_failure_while_writing_restores_previous_output(tmp_path: Path) -> None:
     write_site(tmp_path, out, {"index.html": b"old"}, {})
     with pytest.raises(FileNotFoundError):
         write_site(tmp_path, out, {"index.html": b"new", "a/b.html": b"x"}, {"bilag/x.pdf": tmp_path / "missing.pdf"})
-    assert tree(out) == {"index.html": hashlib.sha256(b"old").hexdigest()}
+    assert tree(out) == {"index.html": hashlib.sha256(b"old").hexdigest(), MARKER: hashlib.sha256(MARKER_TEXT).hexdigest()}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
