@@ -30,7 +30,7 @@ WORDS = (
     "unge familier job mentor kursus vejledning ledighed kvartal status rapport analyse"
 ).split()
 STRATEGY_LINK = "../../strategies/aalborg-integrationsstrategi-2023-2026.md#maalsaetning-{n}"
-ONE_PAGE_PDF = REPO / "content/bilag/eksempeludvalget/2024-01-22/personalesag.pdf"
+ONE_PAGE_PDF = REPO / "content/bilag/eksempeludvalget/2024-01-22/program-debataften.pdf"  # a public one: the leak gate finds a closed file under any name
 
 
 def paragraph(rng: random.Random, sentences: int) -> str:
