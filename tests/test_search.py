@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +19,7 @@ from raadsarkiv import bilagtext, search
 from raadsarkiv.cli import main
 from raadsarkiv.errors import BuildFailed, Problems
 from raadsarkiv.pipeline import build, check
+from raadsarkiv.search import bundle_problem
 from raadsarkiv.writer import MARKER, MARKER_TEXT
 
 GRANT_PAGE = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer-pdf/"
@@ -337,3 +339,14 @@ def test_check_writes_nothing_not_even_the_text_cache(tmp_path: Path) -> None:
     assert not (root / ".cache").exists()
     build(root, root / "output")
     assert list((root / ".cache" / "bilagtext").glob("*.json"))  # a successful build caches PDF text
+
+
+def test_a_broken_pagefind_bundle_is_recognised(sample_site: Path, tmp_path: Path) -> None:
+    """An empty file or a missing index in the bundle is never published as it is (search.bundle_problem)."""
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(sample_site / "pagefind", bundle)
+    assert bundle_problem(bundle) is None
+    (bundle / "pagefind-ui.js").write_bytes(b"")
+    assert bundle_problem(bundle) == "pagefind-ui.js is empty"
+    next(bundle.glob("pagefind.*.pf_meta")).unlink()
+    assert "listed in pagefind-entry.json, is missing" in (bundle_problem(bundle) or "")
