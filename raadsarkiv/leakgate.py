@@ -68,6 +68,7 @@ import hashlib
 import html
 import io
 import logging
+import multiprocessing
 import os
 import re
 import sys
@@ -75,6 +76,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -401,7 +403,30 @@ class Gate:
         `text_cache`: the bilag text cache (root / bilagtext.CACHE_DIR), so that the
         text of published PDF bilag is not extracted again; without it, pypdf reads every PDF.
         """
-        leaks: list[Leak] = []
-        for path in _walk(folder):
-            leaks += self.scan_file(path.relative_to(folder).as_posix(), path.read_bytes(), text_cache)
-        return sorted(leaks)
+        paths = [path.relative_to(folder).as_posix() for path in _walk(folder)]
+        workers = min(os.cpu_count() or 1, 8)
+        if len(paths) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return sorted(_scan_files(self, folder, paths, text_cache))
+        # Forked workers share the built gate without copying it; each scans every n-th file.
+        global _FORKED
+        _FORKED = self
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = pool.map(_scan_forked, [(folder, paths[start::workers], text_cache) for start in range(workers)])
+                return sorted(leak for part in parts for leak in part)
+        finally:
+            _FORKED = None
+
+
+# Below this many output files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 400
+_FORKED: Gate | None = None  # the gate, for forked scan workers
+
+
+def _scan_files(gate: Gate, folder: Path, paths: list[str], text_cache: Path | None) -> list[Leak]:
+    return [leak for rel in paths for leak in gate.scan_file(rel, (folder / rel).read_bytes(), text_cache)]
+
+
+def _scan_forked(job: tuple[Path, list[str], Path | None]) -> list[Leak]:
+    assert _FORKED is not None
+    return _scan_files(_FORKED, *job)
