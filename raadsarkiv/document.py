@@ -37,7 +37,9 @@ ITEM_HEADING_RE = re.compile(r"^(?P<number>\d+)\.?(?:\s+(?P<title>[^{}]*?))?\s*(
 LINK_MARKER_RE = re.compile(r"^[ \t]*\{(?P<words>[^{}\n]*)\}")
 RAW_TAG_RE = re.compile(r"<\s*(a|img|h[1-6]|base|form)\b", re.I)
 HASH_WITHOUT_SPACE_RE = re.compile(r"^\s*#{1,6}[^\s#]")
-COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
+# Where an HTML comment ends as the sanitizer (an HTML5 parser) reads it: `-->`, also `--!>`, and `<!-->` / `<!--->`
+# are empty comments. A wider guess would skip text that is published.
+COMMENT_RE = re.compile(r"<!--(?:-?>|.*?(?:--!?>|$))", re.S)
 HEADING_ID_RE = re.compile(r"\s*\{#([a-z0-9][a-z0-9_-]*)\}\s*$")
 HEADING_IN_CODE_RE = re.compile(r"^\s*#{1,6}\s*\d")
 
