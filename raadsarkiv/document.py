@@ -49,6 +49,27 @@ _MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]
 _MD.validateLink = lambda url: True
 
 
+def _marking_references(rule: Callable) -> Callable:
+    """An inline link/image rule that marks the token it made when it used a reference definition ([text][label])."""
+
+    def marked(state, silent: bool) -> bool:  # type: ignore[no-untyped-def]
+        before = len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent and state.src[state.pos - 1] == "]":  # [text](href) ends with ')', every reference form with ']'
+            for token in state.tokens[before:]:
+                if token.type in ("link_open", "image"):
+                    token.meta["reference"] = True
+                    break
+        return True
+
+    return marked
+
+
+for _name in ("link", "image"):
+    _MD.inline.ruler.at(_name, _marking_references(_MD.inline.ruler.__rules__[_MD.inline.ruler.__find__(_name)].fn))
+
+
 def plain(text: str) -> str:
     """Text as a reader sees it: no invisible format characters, compatibility forms folded, lower case."""
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -352,9 +373,52 @@ def parse_meeting(rel: str, body: str, first_line: int, problems: Problems) -> t
         for position in range(start, end):
             item_at[position] = current if block.kind != "intro" else None
     parse.collect_links(lambda position: item_at.get(position))
+    _check_references(parse, spans)
     for block, start, end in spans:
         block.html = parse.render(start, end)
     return parse, spans
+
+
+def _check_references(parse: _Parse, spans: list[tuple[Block, int, int]]) -> None:
+    """A link may not take its target from a reference definition inside another block of a closed item.
+
+    The definition's address and title are text of the closed item: used elsewhere, they would be published.
+    """
+    closed = [block.kind != "intro" and _is_closed_heading(spans, index) for index, (block, _, _) in enumerate(spans)]
+    item_of = [max((i for i in range(index + 1) if spans[i][0].kind == "item"), default=-1) for index in range(len(spans))]
+
+    def all_closed(where: int, index: int) -> bool:
+        """Both in the same item, and nothing of it is published (plain {lukket})."""
+        heading = normalise_heading(spans[item_of[where]][0].heading) if item_of[where] >= 0 else ""
+        return item_of[where] == item_of[index] and "offentlig" not in heading
+    definitions = [(parse.first_line + ref["map"][0], ref) for ref in parse.env.get("references", {}).values() if ref.get("map")]
+
+    def span_of_line(line: int) -> int:
+        return max((i for i, (block, _, _) in enumerate(spans) if block.line <= line), default=0)
+
+    for index, (_, start, end) in enumerate(spans):
+        for token in parse.tokens[start:end]:
+            for child in _walk(token.children or []) if token.type == "inline" else []:
+                if child.type not in ("link_open", "image") or not child.meta.get("reference"):
+                    continue
+                href = str(child.attrs.get("href", child.attrs.get("src", "")))
+                title = str(child.attrs.get("title", ""))
+                for line, ref in definitions:
+                    where = span_of_line(line)
+                    if ref["href"] == href and (ref["title"] or "") == title and where != index and closed[where] and not all_closed(where, index):
+                        number = parse.links[child.meta["index"]].line if "index" in child.meta else parse.line(token)
+                        parse.error(number, f"this link uses the reference definition on line {line}, which is inside a closed "
+                                    "item: its address and title would be published here; write the address in the link, "
+                                    "or move the definition out of the closed item")
+
+
+def _is_closed_heading(spans: list[tuple[Block, int, int]], index: int) -> bool:
+    """Whether the block at `index` belongs to an item whose heading carries any marker (the loader's closed rule)."""
+    for block, _, _ in reversed(spans[: index + 1]):
+        if block.kind == "item":
+            match = ITEM_HEADING_RE.match(normalise_heading(block.heading))
+            return match is None or match.group("markers") is not None  # unparsable: treated as closed, like its links
+    return False
 
 
 def normalise_heading(text: str) -> str:
