@@ -439,9 +439,14 @@ def render_links(html: str, link: Callable[[int, str], tuple[str, str]]) -> str:
 
 
 def text_of(html: str) -> str:
-    """The text a reader sees in a rendered fragment: tags and placeholders removed, entities decoded."""
+    """The text a reader sees in a rendered fragment: tags and placeholders removed, entities decoded.
+
+    As a reader sees it: a line break inside a paragraph is a space, invisible format characters
+    (zero-width space, soft hyphen) are gone and compatibility forms (full-width digits) are folded.
+    """
     import html as html_module
 
-    text = PLACEHOLDER_RE.sub("", html)
+    text = PLACEHOLDER_RE.sub("", html).replace("\n", " ")
     text = re.sub(r"</?(?:p|div|li|td|th|tr|h[1-6]|br|caption|table|ul|ol|dl|dt|dd|blockquote|pre|figure)\b[^>]*>", "\n", text)
-    return html_module.unescape(re.sub(r"<[^>]*>", "", text))
+    text = html_module.unescape(re.sub(r"<[^>]*>", "", text))
+    return unicodedata.normalize("NFKC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
