@@ -18,7 +18,9 @@ from .frontmatter import FrontMatterError, SplitFile, split
 from .config import Vocabulary
 from .document import ITEM_HEADING_RE, ITEM_MARKERS, Block, normalise_heading, parse_document, parse_meeting
 from .markdown import slugify
-from .public import Fragment, published_fragments, published_front_matter, scan_cpr
+from urllib.parse import unquote
+
+from .public import Fragment, _is_public_link, published_fragments, published_front_matter, scan_cpr
 from .model import (
     AgendaItem,
     Body,
@@ -280,7 +282,7 @@ def _load_body(shown: str, rel: str, split_file: SplitFile, content: Content, vo
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         parsed = parse_document(shown, split_file.body, split_file.body_line, problems, heading_ids=False)
-        _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems)
+        _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.bodies[slug] = Body(slug, shown, meta, parsed.html, parsed.links, _key_lines(split_file))
         return True
     return False
@@ -294,6 +296,8 @@ def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content,
     first_item = items[0].line if items else split_file.body_line + split_file.body.count("\n") + 1
     fragments = published_fragments((intro, split_file.body_line, first_item), items)
     fragments += published_front_matter(split_file.front, {item.number for item in items if item.closed})
+    by_number = {item.number: item for item in items}
+    fragments += _link_fragments([link for link in links if _is_public_link(by_number, link)])
     scan_cpr(shown, fragments, split_file.lines, meta.reviewed_cpr, problems)
     if not items:
         problems.error(shown, split_file.body_line, "meeting has no items; add at least one '## 1. <title>' heading")
@@ -306,7 +310,7 @@ def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         parsed = parse_document(shown, split_file.body, split_file.body_line, problems)
-        _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems)
+        _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.strategies[slug] = Strategy(
             slug, shown, meta, parsed.html, parsed.anchors, parsed.headings, parsed.links, _key_lines(split_file)
         )
@@ -319,16 +323,26 @@ def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, vo
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         parsed = parse_document(shown, split_file.body, split_file.body_line, problems)
-        _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems)
+        _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.pages[slug] = Page(slug, shown, meta, parsed.html, parsed.anchors, parsed.links)
         return True
     return False
 
 
-def _scan_document(shown: str, split_file: SplitFile, html: str, reviewed: list[str], problems: Problems) -> None:
+def _link_fragments(links: list[LinkRef]) -> list[Fragment]:
+    """What a published link shows besides its text: its address, its title and an image's alt text."""
+    return [
+        Fragment(value, link.line, link.line + 1, is_html=False)
+        for link in links for value in (unquote(link.href), link.title or "", link.text if link.image else "") if value
+    ]
+
+
+def _scan_document(
+    shown: str, split_file: SplitFile, html: str, reviewed: list[str], problems: Problems, links: list[LinkRef] = (),  # type: ignore[assignment]
+) -> None:
     """CPR scan of a page, strategy or body: all of it is published."""
     end = split_file.body_line + split_file.body.count("\n") + 1
-    fragments = [Fragment(html, split_file.body_line, end), *published_front_matter(split_file.front, set())]
+    fragments = [Fragment(html, split_file.body_line, end), *published_front_matter(split_file.front, set()), *_link_fragments(links)]
     scan_cpr(shown, fragments, split_file.lines, reviewed, problems)
 
 
