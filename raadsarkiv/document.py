@@ -32,7 +32,7 @@ LINK_MARKERS = ("lukket",)
 OPEN, CLOSE = "\ufdd0", "\ufdd1"
 PLACEHOLDER_RE = re.compile(f"{OPEN}(/?)([ai])(\\d+){CLOSE}")
 # `{…}` holding a marker word, after normalising (see `plain`): a marker the parse did not take.
-STRAY_MARKER_RE = re.compile(r"\{[^{}]*(?:lukket|offentlig)|(?:lukket|offentlig)[^{}]*\}")
+STRAY_MARKER_RE = re.compile(r"\{[^{}]*(?:lukket|offentlig)|(?:lukket|offentlig)[^{}]*\}|[(\[<]\s*lukket\s*[)\]>]")
 ITEM_HEADING_RE = re.compile(r"^(?P<number>\d+)\.?(?:\s+(?P<title>[^{}]*?))?\s*(?:\{(?P<markers>[^{}]*)\})?$")
 LINK_MARKER_RE = re.compile(r"^[ \t]*\{(?P<words>[^{}\n]*)\}")
 RAW_TAG_RE = re.compile(r"<\s*(a|img|h[1-6]|base|form)\b", re.I)
@@ -68,6 +68,13 @@ def _marking_references(rule: Callable) -> Callable:
 
 for _name in ("link", "image"):
     _MD.inline.ruler.at(_name, _marking_references(_MD.inline.ruler.__rules__[_MD.inline.ruler.__find__(_name)].fn))
+
+
+def shown(text: str) -> str:
+    """Source text quoted in a message, with CPR-like numbers masked: messages never repeat a whole CPR number."""
+    from .public import CPR_RE, mask  # public.py imports this module
+
+    return CPR_RE.sub(lambda match: mask(match.group(0)), text)
 
 
 def plain(text: str) -> str:
@@ -135,7 +142,7 @@ class _Parse:
             elif token.type == "paragraph_open" and token.map:
                 for offset, text in enumerate(self.lines[token.map[0]:token.map[1]]):
                     if HASH_WITHOUT_SPACE_RE.match(text):
-                        self.error(self.line(token, offset), f"'{text.strip()[:80]}' looks like a heading but is not one: "
+                        self.error(self.line(token, offset), f"'{shown(text.strip()[:80])}' looks like a heading but is not one: "
                                    "put a space after the #, e.g. '## 3. Godkendelse af referat'")
 
     def _check_code(self, token: Token) -> None:
@@ -162,8 +169,8 @@ class _Parse:
         for offset, row in enumerate(text.split("\n")):
             if STRAY_MARKER_RE.search(plain(row)):
                 index = line + offset - self.first_line
-                shown = self.lines[index] if 0 <= index < len(self.lines) and "{" in self.lines[index] else row
-                self.error(line + offset, f"'{shown.strip()[:80]}' has a marker that is not where a marker works: write "
+                quoted = self.lines[index] if 0 <= index < len(self.lines) and "{" in self.lines[index] else row
+                self.error(line + offset, f"'{shown(quoted.strip()[:80])}' has a marker that is not where a marker works: write "
                            "{lukket} right after an item title ('## 3. Titel {lukket}') or right after a link "
                            "('[Bilag](fil.pdf){lukket}'), with nothing else in the braces")
 
@@ -207,7 +214,7 @@ class _Parse:
                     words, line = child.meta.get("markers", ([], self.line(token, offset)))
                     for word in words:
                         if word not in LINK_MARKERS:
-                            self.error(line, f"unknown marker '{{{word}}}' after link to {opening.attrs.get('href', '')}; "
+                            self.error(line, f"unknown marker '{{{word}}}' after link to {shown(str(opening.attrs.get('href', '')))}; "
                                        "expected {lukket} or no marker")
                     self.links[number] = LinkRef(
                         self.rel, self.line(token, offset), str(opening.attrs.get("href", "")),

@@ -16,7 +16,7 @@ from .errors import Problem, Problems
 from .files import walk
 from .frontmatter import FrontMatterError, SplitFile, split
 from .config import Vocabulary
-from .document import ITEM_HEADING_RE, ITEM_MARKERS, Block, normalise_heading, parse_document, parse_meeting
+from .document import ITEM_HEADING_RE, ITEM_MARKERS, STRAY_MARKER_RE, Block, normalise_heading, parse_document, parse_meeting, plain, shown
 from .markdown import slugify
 from urllib.parse import unquote
 
@@ -108,14 +108,14 @@ def _item(
     match = ITEM_HEADING_RE.match(text)
     if match is None:
         if "{" in text or "}" in text:
-            problems.error(rel, block.line, f"item heading '{text}' has something in braces that is not a marker; the "
+            problems.error(rel, block.line, f"item heading '{shown(text)}' has something in braces that is not a marker; the "
                            "marker goes last, exactly {lukket} or {lukket offentlig-beslutning}: '## 3. Titel {lukket}'")
             # Still an item (closed, as any marker makes it), so its sections and anchors cause no further errors.
             match = ITEM_HEADING_RE.match(re.sub(r"\s*\{.*$", " {lukket}", text))
             if match is None:
                 return None
         else:
-            problems.error(rel, block.line, f"item heading '{text}' must be '## <number>. <title>', e.g. '## 3. Godkendelse af referat'")
+            problems.error(rel, block.line, f"item heading '{shown(text)}' must be '## <number>. <title>', e.g. '## 3. Godkendelse af referat'")
             return None
     number, title = int(match.group("number")), (match.group("title") or "").strip()
     words = (match.group("markers") or "").replace(",", " ").split()
@@ -123,11 +123,14 @@ def _item(
         problems.error(rel, block.line, "empty marker {}; expected {lukket} or {lukket offentlig-beslutning}")
     for word in words:
         if word not in ITEM_MARKERS:
-            problems.error(rel, block.line, f"unknown item marker '{{{word}}}'; expected {{lukket}} or {{lukket offentlig-beslutning}}")
+            problems.error(rel, block.line, f"unknown item marker '{{{shown(word)}}}'; expected {{lukket}} or {{lukket offentlig-beslutning}}")
     if "offentlig-beslutning" in words and "lukket" not in words:
         problems.error(rel, block.line, "marker 'offentlig-beslutning' is only meaningful on a closed item: write {lukket offentlig-beslutning}")
     if not title:
         problems.error(rel, block.line, "item has no title; expected '## <number>. <title>'")
+    elif STRAY_MARKER_RE.search(plain(title)):
+        problems.error(rel, block.line, f"item title '{shown(title)}' says 'lukket' in brackets, which is not a marker (the item "
+                       "would be published); write {lukket} after the title: '## 3. Titel {lukket}'")
     if number in seen:
         problems.error(rel, block.line, f"item number {number} is used twice (also on line {seen[number]})")
     elif items and number < items[-1].number:
@@ -153,7 +156,7 @@ def _section(rel: str, block: Block, item: AgendaItem, vocabulary: Vocabulary, s
         hint = f"did you mean '{known[close[0]]}'? " if close else ""
         problems.error(
             rel, block.line,
-            f"unknown section '{written}'; {hint}expected one of: {', '.join(vocabulary.sections)}, or a decision section "
+            f"unknown section '{shown(written)}'; {hint}expected one of: {', '.join(vocabulary.sections)}, or a decision section "
             f"({', '.join(vocabulary.decisions)}) (add other names to `sections` in site_config.yaml)",
         )
         name = written
