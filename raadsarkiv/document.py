@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .cpr import mask_all
 from .errors import Problems
 from .markdown import sanitize, slugify, wrap_tables
 from .model import LinkRef
@@ -72,9 +73,7 @@ for _name in ("link", "image"):
 
 def shown(text: str) -> str:
     """Source text quoted in a message, with CPR-like numbers masked: messages never repeat a whole CPR number."""
-    from .public import CPR_RE, mask  # public.py imports this module
-
-    return CPR_RE.sub(lambda match: mask(match.group(0)), text)
+    return mask_all(text)
 
 
 def plain(text: str) -> str:
@@ -132,6 +131,9 @@ class _Parse:
                 self._check_code(token)
             elif token.type == "html_block":
                 self._check_raw_html(token.content, self.line(token))
+                if token.content.lstrip().startswith("<!--") and not re.search(r"--!?>", token.content):
+                    self.error(self.line(token), "HTML comment opened here is never closed with -->; everything after it "
+                               "would silently disappear from the page")
                 # Comments are never published (the sanitizer removes them): a marker in one is just a note.
                 self._check_stray_marker(COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), token.content), self.line(token))
             elif token.type == "inline":

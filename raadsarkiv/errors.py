@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .cpr import mask_all
+
 Severity = Literal["error", "warning"]
 
 
@@ -30,12 +32,12 @@ class Problems:
         self._items: list[Problem] = []
 
     def error(self, path: str, line: int, message: str) -> None:
-        """Record an error: the build will not write anything."""
-        self._items.append(Problem(path, max(line, 1), message, "error"))
+        """Record an error: the build will not write anything. CPR-like numbers in the message are masked."""
+        self._items.append(Problem(path, max(line, 1), mask_all(message), "error"))
 
     def warning(self, path: str, line: int, message: str) -> None:
-        """Record a warning: reported, but the build goes on."""
-        self._items.append(Problem(path, max(line, 1), message, "warning"))
+        """Record a warning: reported, but the build goes on. CPR-like numbers in the message are masked."""
+        self._items.append(Problem(path, max(line, 1), mask_all(message), "warning"))
 
     def extend(self, problems: list[Problem]) -> None:
         """Add problems found elsewhere."""

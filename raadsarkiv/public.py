@@ -8,17 +8,15 @@ linked site, the views, the templates and the search index only ever see its res
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .cpr import CPR_RE, digits, mask
 from .document import text_of
 from .errors import Problems
 from .frontmatter import FrontMatter
 from .model import AgendaItem, Content, ItemMeta, LinkRef, Meeting, Section
 from .refs import bilag_path
 
-# DDMMYY-XXXX, with a plausible day and month; a dash, any other hyphen or a space may separate the parts.
-CPR_RE = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[-\u2010\u2011\u2012\u2013\u2014\u2212 \u00a0]?\d{4}(?!\d)")
 CLOSED_BILAG_LABEL = "lukket bilag, ikke offentligt"
 
 
@@ -131,16 +129,6 @@ def redact(content: Content, problems: Problems) -> tuple[Content, set[str]]:
 # --- personal data in what is published ------------------------------------------------------
 
 
-def mask(number: str) -> str:
-    """'010170-1234' -> '010170-XXXX': messages never repeat a whole CPR number."""
-    digits = re.sub(r"\D", "", number)
-    return f"{digits[:6]}-XXXX"
-
-
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
 @dataclass(frozen=True)
 class Fragment:
     """Published text of a file: rendered HTML (or a front-matter value) and the source lines it came from."""
@@ -191,12 +179,12 @@ def scan_cpr(path: str, fragments: list[Fragment], lines: list[str], reviewed: l
     The text is scanned after rendering (entities decoded, markup removed), so `&#45;`, `\\-` or
     `**…**` inside a number do not hide it. `lines` (the file) only serve to find the line of a hit.
     """
-    allowed = {_digits(value) for value in reviewed}
+    allowed = {digits(value) for value in reviewed}
     for fragment in fragments:
         text = text_of(fragment.html) if fragment.is_html else fragment.html
         used: dict[int, int] = {}  # hits found per source line so far: repeated numbers get their own lines
         for match in CPR_RE.finditer(text):
-            if _digits(match.group(0)) in allowed:
+            if digits(match.group(0)) in allowed:
                 continue
             line = _line_of(match.group(0), fragment, used, lines)
             problems.error(
@@ -208,9 +196,9 @@ def scan_cpr(path: str, fragments: list[Fragment], lines: list[str], reviewed: l
 
 def _line_of(number: str, fragment: Fragment, used: dict[int, int], lines: list[str]) -> int:
     """The first source line of the fragment holding the number's first six digits once more than found so far."""
-    head = _digits(number)[:6]
+    head = digits(number)[:6]
     for line in range(fragment.first_line, max(fragment.end_line, fragment.first_line + 1)):
-        if 0 < line <= len(lines) and _digits(lines[line - 1]).count(head) > used.get(line, 0):
+        if 0 < line <= len(lines) and digits(lines[line - 1]).count(head) > used.get(line, 0):
             used[line] = used.get(line, 0) + 1
             return line
     return fragment.first_line
@@ -222,9 +210,9 @@ def scan_bilag_cpr(texts: dict[str, str | None], reviewed: dict[str, set[str]], 
     `reviewed` holds, per bilag, the `reviewed_cpr` of the files that link to it.
     """
     for rel, text in sorted(texts.items()):
-        allowed = {_digits(value) for value in reviewed.get(rel, set())}
+        allowed = {digits(value) for value in reviewed.get(rel, set())}
         for match in CPR_RE.finditer(text or ""):
-            if _digits(match.group(0)) in allowed:
+            if digits(match.group(0)) in allowed:
                 continue
             problems.error(
                 f"content/{rel}", 1,

@@ -101,7 +101,7 @@ def test_bad_input(name: str, checked: dict[str, subprocess.CompletedProcess[str
         hits = [line for line in unmatched if line.startswith(prefix) and text in line]
         assert hits, f"expected {prefix}…{text}… in:\n{output}"
         unmatched.remove(hits[0])
-    assert not unmatched, f"unexpected problems:\n" + "\n".join(unmatched)
+    assert not unmatched, "unexpected problems:\n" + "\n".join(unmatched)
     has_errors = any(": warning: " not in line for line in printed)
     assert result.returncode == (1 if has_errors else 0), output
     if has_errors:

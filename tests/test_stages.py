@@ -221,3 +221,14 @@ def test_scan_cpr_ignores_non_dates_longer_numbers_and_reviewed() -> None:
     assert _cpr(["321299-1234", "011399-1234", "12345678901", "2023-012345", "tlf. 98 76 54 32"]) == []
     assert _cpr(["010203-1234"], reviewed=["010203-1234"]) == []
     assert _cpr(["010203-1234 og 0102031234 og 020304-1234"], reviewed=["010203-1234"]) == ["1:'020304-XXXX'"]
+
+
+def test_no_message_repeats_a_whole_cpr_number() -> None:
+    """Problems mask CPR-like numbers in every message, whichever stage wrote it (here: a link error)."""
+    problems = Problems()
+    problems.error("content/x.md", 3, "bilag file content/bilag/x/010170-1234.pdf does not exist")
+    problems.warning("content/x.md", 4, "see 010170 1234")
+    assert [p.format() for p in problems.all()] == [
+        "content/x.md:3: bilag file content/bilag/x/010170-XXXX.pdf does not exist",
+        "content/x.md:4: warning: see 010170-XXXX",
+    ]
