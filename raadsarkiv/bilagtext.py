@@ -68,12 +68,24 @@ def _read_cache(cache: Path, key: str) -> str | None:
     return entry["text"]
 
 
-def _write_cache(cache: Path, key: str, text: str) -> None:
-    """Store an entry atomically; a cache that cannot be written only costs time."""
+def _read_failure(cache: Path, key: str) -> str | None:
+    """The cached reason a file's text could not be read, if that is what the cache holds."""
+    try:
+        entry = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("version") != EXTRACTOR_VERSION or not isinstance(entry.get("error"), str):
+        return None
+    return entry["error"]
+
+
+def _write_cache(cache: Path, key: str, text: str | None = None, error: str | None = None) -> None:
+    """Store an entry (the text, or why there is none) atomically; a cache that cannot be written only costs time."""
+    entry = {"version": EXTRACTOR_VERSION, **({"text": text} if error is None else {"error": error})}
     try:
         cache.mkdir(parents=True, exist_ok=True)
         tmp = cache / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"version": EXTRACTOR_VERSION, "text": text}, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cache / f"{key}.json")
     except OSError:
         pass
@@ -82,7 +94,8 @@ def _write_cache(cache: Path, key: str, text: str) -> None:
 def bilag_texts(root: Path, site: Site, problems: Problems, store: bool = True) -> dict[str, str | None]:
     """Text of every public PDF bilag by content path: '' for no text layer, None if unreadable or not a PDF.
 
-    With `store=False` nothing is written to the cache (`check` writes nothing).
+    Results are cached by file hash, failures too (with their message), so an unreadable PDF is
+    opened once, not on every run. With `store=False` nothing is written to the cache.
     """
     cache = root / CACHE_DIR
     texts: dict[str, str | None] = {}
@@ -92,16 +105,16 @@ def bilag_texts(root: Path, site: Site, problems: Problems, store: bool = True) 
         path = root / "content" / rel
         key = file_hash(path)
         text = _read_cache(cache, key)
-        if text is None:
+        error = None if text is not None else _read_failure(cache, key)
+        if text is None and error is None:
             try:
                 text = extract_pdf(path)
             except Exception as exc:  # pypdf raises many kinds of errors on broken files
-                problems.warning(f"content/{rel}", 1, f"could not read the text of this PDF ({type(exc).__name__}: {exc}); "
-                                 "its page is published without text and search will not find words inside it")
-                texts[rel] = None
-                continue
+                error = f"{type(exc).__name__}: {exc}"
             if store:
-                _write_cache(cache, key, text)
-        texts[rel] = text
+                _write_cache(cache, key, text, error)
+        if error is not None:
+            problems.warning(f"content/{rel}", 1, f"could not read the text of this PDF ({error}); "
+                             "its page is published without text and search will not find words inside it")
+        texts[rel] = text if error is None else None
     return texts
-

@@ -15,6 +15,7 @@ from .characters import check_characters
 from .errors import Problem, Problems
 from .files import walk
 from .frontmatter import FrontMatterError, SplitFile, split
+from .buildcache import DiskCache
 from .config import Vocabulary
 from .document import ITEM_HEADING_RE, ITEM_MARKERS, STRAY_MARKER_RE, Block, normalise_heading, parse_document, parse_meeting, plain, shown
 from .markdown import slugify
@@ -167,7 +168,9 @@ def _section(rel: str, block: Block, item: AgendaItem, vocabulary: Vocabulary, s
                                  source if item.closed else ""))
 
 
-def load_content(root: Path, vocabulary: Vocabulary, problems: Problems, cache: LoadCache | None = None) -> Content:
+def load_content(
+    root: Path, vocabulary: Vocabulary, problems: Problems, cache: LoadCache | None = None, disk: DiskCache | None = None,
+) -> Content:
     """Load every content file under root/content; problems are recorded, not raised."""
     content_dir = root / "content"
     content = Content()
@@ -190,7 +193,7 @@ def load_content(root: Path, vocabulary: Vocabulary, problems: Problems, cache: 
             problems.error(shown, 1, "content files belong in content/bodies, content/meetings, content/strategies or content/pages")
             continue
         jobs.append((path, shown, rel))
-    results = cache.load_many(jobs, vocabulary) if cache is not None else load_files(jobs, vocabulary)
+    results = cache.load_many(jobs, vocabulary, disk) if cache is not None else load_files(jobs, vocabulary, disk)
     for part, found in results:
         content.bodies.update(part.bodies)
         content.meetings.extend(part.meetings)
@@ -220,8 +223,36 @@ def _load_one(job: Job, vocabulary: Vocabulary) -> Loaded:
     return part, found.all()
 
 
-def load_files(jobs: list[Job], vocabulary: Vocabulary) -> list[Loaded]:
-    """Load files in order; in worker processes (one per core) when there are many."""
+def load_files(jobs: list[Job], vocabulary: Vocabulary, disk: DiskCache | None = None) -> list[Loaded]:
+    """Load files in order: from the persistent cache where a file is unchanged, else parse it.
+
+    Parsing runs in worker processes (one per core) when many files need it.
+    """
+    results: list[Loaded | None] = [None] * len(jobs)
+    keys: list[str] = []
+    for index, (path, shown, _) in enumerate(jobs):
+        key = DiskCache.key(shown.encode(), _bytes(path), repr(vocabulary).encode()) if disk else ""
+        keys.append(key)
+        if disk:
+            hit = disk.get(key)
+            if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Content):
+                results[index] = hit
+    missing = [index for index, result in enumerate(results) if result is None]
+    for index, loaded in zip(missing, _parse_files([jobs[index] for index in missing], vocabulary)):
+        results[index] = loaded
+        if disk:
+            disk.put(keys[index], loaded)
+    return [result for result in results if result is not None]
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # reported when the file is loaded
+
+
+def _parse_files(jobs: list[Job], vocabulary: Vocabulary) -> list[Loaded]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
         return [_load_one(job, vocabulary) for job in jobs]
@@ -240,7 +271,7 @@ class LoadCache:
         self._entries: dict[str, tuple[bytes, Loaded]] = {}
         self.digests: dict[str, bytes] = {}  # shown path -> digest, for the files of the latest load
 
-    def load_many(self, jobs: list[Job], vocabulary: Vocabulary) -> list[Loaded]:
+    def load_many(self, jobs: list[Job], vocabulary: Vocabulary, disk: DiskCache | None = None) -> list[Loaded]:
         """Load files, from the cache where unchanged; results in the order of `jobs`."""
         missing: list[Job] = []
         for job in jobs:
@@ -254,7 +285,7 @@ class LoadCache:
             entry = self._entries.get(shown)
             if entry is None or entry[0] != digest:
                 missing.append(job)
-        for job, loaded in zip(missing, load_files(missing, vocabulary)):
+        for job, loaded in zip(missing, load_files(missing, vocabulary, disk)):
             self._entries[job[1]] = (self.digests[job[1]], loaded)
         return [self._entries[shown][1] for _, shown, _ in jobs if shown in self.digests]
 

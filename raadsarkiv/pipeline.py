@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from . import fingerprints, linker, public, search, urls
 from .bilagtext import CACHE_DIR, bilag_texts
+from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
 from .errors import BuildFailed, Problem, Problems
 from .files import walk
@@ -23,6 +24,9 @@ from .loader import LoadCache, load_content
 from .render import make_environment, render
 from .views import page_builders
 from .writer import UnsafeOutput, check_output_dir, staged, write_files
+
+
+PARSE_CACHE = Path(".cache") / "parse"  # each content file, parsed and validated (buildcache.py)
 
 
 @dataclass
@@ -41,15 +45,16 @@ class Checked:
         return self.site is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = False) -> Checked:
-    """Load, validate and link everything under root. `cache` reuses unchanged files.
+def check(root: Path, cache: LoadCache | None = None) -> Checked:
+    """Load, validate and link everything under root. `cache` (the preview's) reuses unchanged files in memory.
 
-    Writes nothing, unless `store_text_cache` (build, preview): then newly extracted bilag
-    text is cached in .cache/ when there are no errors.
+    Writes nothing but the build cache in .cache/ (parsed files, bilag text), which the next
+    check, build or preview reuses for every file whose bytes did not change.
     """
     problems = Problems()
     config = load_config(root, problems)
-    content = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache)
+    disk = DiskCache(root / PARSE_CACHE)
+    content = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache, disk)
     static_files = walk(root / "static", "static", problems, include_hidden=True)
     if config is None:
         return Checked(problems.all(), None, set())
@@ -60,7 +65,7 @@ def check(root: Path, cache: LoadCache | None = None, store_text_cache: bool = F
     published, private_bilag = public.redact(content, problems)
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in published.bilag_files}
     site = linker.link(published, config, sizes)
-    texts = bilag_texts(root, site, problems, store=store_text_cache and not problems.errors)
+    texts = bilag_texts(root, site, problems)
     public.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
@@ -129,7 +134,7 @@ def build(root: Path, out: Path) -> Checked:
     everything succeeded: a failed search index (search.SearchIndexFailed) leaves `out` as it was.
     """
     check_output_dir(root, out)  # refuse an unsafe `out` before anything is read or written
-    checked = check(root, store_text_cache=True)
+    checked = check(root)
     if not checked.ok or checked.site is None:
         raise BuildFailed(checked.problems)
     assert checked.content is not None

@@ -90,7 +90,7 @@ class Rebuilder:
         return result
 
     def _build(self) -> Result:
-        checked = check(self.root, self.cache, store_text_cache=True)
+        checked = check(self.root, self.cache)
         if not checked.ok or checked.site is None:
             return Result(False, checked.problems)
         site = checked.site

@@ -133,4 +133,5 @@ def test_failed_build_writes_nothing(tmp_path: Path) -> None:
     result = run("--root", str(root), "build")
     assert result.returncode == 1
     assert "unknown body 'testudvalg'" in result.stderr
-    assert sorted(p.name for p in root.iterdir()) == ["content", "site_config.yaml", "static", "templates"]
+    # Nothing but the build cache (parsed files, reused by the next run): no output, no staging folder.
+    assert sorted(p.name for p in root.iterdir()) == [".cache", "content", "site_config.yaml", "static", "templates"]

@@ -1,5 +1,6 @@
 """Loading in worker processes gives exactly what loading in one process gives."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ def _rendered(root: Path) -> dict[str, bytes]:
 def test_parallel_load_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_project(tmp_path)
     serial = _rendered(root)
+    shutil.rmtree(root / ".cache")  # parse everything again, now in worker processes
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     calls: list[int] = []
@@ -39,6 +41,7 @@ def test_parallel_load_reports_problems_in_file_order(tmp_path: Path, monkeypatc
     for meeting in sorted((root / "content" / "meetings").rglob("*.md"))[:2]:
         meeting.write_text(meeting.read_text(encoding="utf-8").replace("kind: ", "kinde: ", 1), encoding="utf-8")
     serial = check(root).problems
+    shutil.rmtree(root / ".cache")
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     parallel = check(root).problems

@@ -333,12 +333,22 @@ def test_search_page_without_javascript(browser, site_url: str) -> None:  # type
 
 
 
-def test_check_writes_nothing_not_even_the_text_cache(tmp_path: Path) -> None:
+def test_check_writes_only_the_build_cache(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
+    before = {p for p in root.rglob("*")}
     assert check(root).ok
-    assert not (root / ".cache").exists()
-    build(root, root / "output")
-    assert list((root / ".cache" / "bilagtext").glob("*.json"))  # a successful build caches PDF text
+    written = {p.relative_to(root).parts[:2] for p in set(root.rglob("*")) - before if p.is_file()}
+    assert written == {(".cache", "bilagtext"), (".cache", "parse")}  # CI's check fills the cache a build reuses
+    assert not (root / "output").exists()
+
+
+def test_an_unreadable_pdf_is_read_once_and_its_warning_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(tmp_path / "project")
+    (root / "content" / GRANT_PDF).write_bytes(b"%PDF-1.4 not really a pdf")
+    first = [p.format() for p in check(root).problems if "could not read the text" in p.message]
+    assert len(first) == 1
+    monkeypatch.setattr(bilagtext, "extract_pdf", lambda path: pytest.fail(f"read again: {path}"))
+    assert [p.format() for p in check(root).problems if "could not read the text" in p.message] == first
 
 
 def test_a_broken_pagefind_bundle_is_recognised(sample_site: Path, tmp_path: Path) -> None:
