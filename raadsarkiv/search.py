@@ -6,13 +6,12 @@ by the templates (`data-pagefind-*` attributes); this module only runs Pagefind.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import sys
 from pathlib import Path
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 BUNDLE = "pagefind"
 LANGUAGE = "da"
@@ -22,16 +21,28 @@ class SearchIndexFailed(Exception):
     """Pagefind could not index the site; the build must not publish it."""
 
 
-async def _index(site: Path) -> int:
-    config: IndexConfig = {
+def _index(site: Path) -> int:
+    """Run Pagefind's own command on the folder; the number of pages it indexed.
+
+    The command, not the Python service API: the service's backend is terminated as soon as
+    it answers "written", and under load that cut files short (a 128 KiB
+    pagefind-component-ui.js, an empty CSS file). A process that exits by itself has
+    finished writing.
+    """
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / BUNDLE),
         # Every page says <html lang="da">; forcing it too guarantees a single Danish index with stemming.
-        "force_language": LANGUAGE,
-        # Paths are resolved against the working directory by the backend: give absolute ones.
-        "output_path": str(site / BUNDLE),
-    }
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site))
-        return int(result["page_count"])
+        "--force-language", LANGUAGE,
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexFailed(f"search indexing of {site} with Pagefind failed: {exc}") from exc
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise SearchIndexFailed(f"search indexing of {site} with Pagefind failed (exit {result.returncode}): {' / '.join(detail)}")
+    match = re.search(r"Indexed (\d+) pages?", result.stdout)
+    return int(match.group(1)) if match else 0
 
 
 def index_site(site: Path) -> int:
@@ -42,12 +53,7 @@ def index_site(site: Path) -> int:
     """
     site = site.resolve()
     for attempt in (1, 2):
-        try:
-            # A thread of its own: the caller may already run an event loop (a server, Playwright in tests).
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                pages = pool.submit(asyncio.run, _index(site)).result()
-        except Exception as exc:  # the Pagefind backend reports every failure as a bare Exception
-            raise SearchIndexFailed(f"search indexing of {site} with Pagefind failed: {exc}") from exc
+        pages = _index(site)
         if pages == 0:
             raise SearchIndexFailed(f"search indexing of {site} found no pages to index (is data-pagefind-body missing?)")
         problem = bundle_problem(site / BUNDLE)

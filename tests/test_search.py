@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -186,11 +187,10 @@ def test_failed_indexing_fails_the_build_and_keeps_the_previous_output(
     (out / MARKER).write_bytes(MARKER_TEXT)  # made by an earlier build
     (out / "previous.txt").write_text("the last good site")
 
-    class BrokenIndex(search.PagefindIndex):
-        async def add_directory(self, path: str, *, glob: str | None = None):  # type: ignore[no-untyped-def]
-            raise Exception("backend exploded")  # what the Pagefind service sends
+    def broken_pagefind(command, **kwargs):  # type: ignore[no-untyped-def]
+        return subprocess.CompletedProcess(command, 1, "", "Error: backend exploded\n")
 
-    monkeypatch.setattr(search, "PagefindIndex", BrokenIndex)
+    monkeypatch.setattr(search.subprocess, "run", broken_pagefind)
     with pytest.raises(search.SearchIndexFailed, match="backend exploded"):
         build(root, out)
     assert main(["--root", str(root), "build"]) == 1
