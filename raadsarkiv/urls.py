@@ -57,6 +57,11 @@ def bilag_file(rel: str) -> str:
     return posixpath.join(posixpath.dirname(bilag_page(rel)), PurePosixPath(rel).name)
 
 
+def sitemap_part(number: int) -> str:
+    """`sitemap-1.xml`, `sitemap-2.xml` …: the files a sitemap index (sitemap.xml) lists on a large site."""
+    return f"sitemap-{number}.xml"
+
+
 def root_of(path: str) -> str:
     """The relative prefix from a page back to the output root: '', '../', '../../' …"""
     return "../" * path.count("/")

@@ -7,12 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_project
 
 MEETINGS = "udvalg"
 AALBORG = "udvalg/integrationsraadet-aalborg/2023-10-10-referat/index.html"
@@ -238,3 +240,73 @@ def test_link_walk_finds_broken_links(tmp_path: Path) -> None:
         "index.html: a/index.html#nope -> no id 'nope' in a/index.html",
         "index.html: b/ -> b/index.html does not exist",
     ]
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _rendered_sample(tmp_path: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The sample's rendered files (no search index), and the public address of every sitemap-worthy page."""
+    from raadsarkiv.pipeline import check, render_site
+
+    root = copy_project(tmp_path / "project")
+    checked = check(root)
+    assert checked.ok and checked.site is not None
+    files, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    pages = [p for p in files if p.endswith(".html") and p not in ("404.html", "was/index.html")]
+    return files, ["https://raadsarkiv.example.dk/" + quote(p.removesuffix("index.html"), safe="/") for p in pages]
+
+
+def test_small_site_has_one_sitemap_file(tmp_path: Path) -> None:
+    files, expected = _rendered_sample(tmp_path)
+    root = ET.fromstring(files["sitemap.xml"])
+    assert root.tag == f"{SITEMAP_NS}urlset"
+    assert sorted(loc.text or "" for loc in root.iter(f"{SITEMAP_NS}loc")) == sorted(expected)
+    assert not [name for name in files if name.startswith("sitemap-")]
+
+
+def test_large_site_gets_a_sitemap_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the per-file limit lowered to 7 URLs, sitemap.xml is an index of files of at most 7 URLs,
+    which together hold every page exactly once; robots.txt still names sitemap.xml."""
+    from raadsarkiv import pipeline
+
+    monkeypatch.setattr(pipeline, "SITEMAP_MAX_URLS", 7)
+    files, expected = _rendered_sample(tmp_path)
+    assert len(expected) > 3 * 7
+    index = ET.fromstring(files["sitemap.xml"])  # parses: well-formed XML
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    listed = [loc.text or "" for loc in index.iter(f"{SITEMAP_NS}loc")]
+    parts = sorted((name for name in files if re.fullmatch(r"sitemap-\d+\.xml", name)), key=lambda n: int(n[8:-4]))
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    assert listed == [f"https://raadsarkiv.example.dk/{name}" for name in parts]
+    found: list[str] = []
+    for name in parts:
+        urlset = ET.fromstring(files[name])
+        assert urlset.tag == f"{SITEMAP_NS}urlset"
+        locs = [loc.text or "" for loc in urlset.iter(f"{SITEMAP_NS}loc")]
+        assert 0 < len(locs) <= 7, name
+        found += locs
+    assert sorted(found) == sorted(expected) and len(found) == len(set(found))
+    assert files["robots.txt"].decode().count("Sitemap:") == 1
+    assert "Sitemap: https://raadsarkiv.example.dk/sitemap.xml\n" in files["robots.txt"].decode()
+    monkeypatch.setattr(pipeline, "SITEMAP_MAX_URLS", 7)
+    again, _ = _rendered_sample(tmp_path / "again")
+    assert {n: again[n] for n in ["sitemap.xml", *parts]} == {n: files[n] for n in ["sitemap.xml", *parts]}  # deterministic
+
+
+def test_sitemap_files_also_stay_under_the_byte_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from raadsarkiv import pipeline
+    from raadsarkiv.config import SiteConfig
+
+    config = SiteConfig(base_url="https://example.dk/", organisations={"k": {"name": "K"}},
+                        accessibility={"responsible": "K", "contact_email": "web@example.dk"})
+    pages = [f"udvalg/u/2024-01-{day:02d}-referat/index.html" for day in range(1, 29)]
+    monkeypatch.setattr(pipeline, "SITEMAP_MAX_BYTES", 400)
+    files = pipeline.sitemaps(config, pages)
+    assert len(files) > 3
+    found = []
+    for name, data in files.items():
+        if name != "sitemap.xml":
+            assert len(data) <= 400, name
+            found += [loc.text for loc in ET.fromstring(data).iter(f"{SITEMAP_NS}loc")]
+    assert found == [f"https://example.dk/{p.removesuffix('index.html')}" for p in pages]
