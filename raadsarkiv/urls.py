@@ -16,6 +16,9 @@ from .model import Meeting
 HOME = "index.html"
 NOT_FOUND = "404.html"
 BILAG_INDEX = "bilag/index.html"
+# Public bilag not attached to any agenda item (linked from strategies, pages, body descriptions or a meeting's
+# introduction). Two levels deep, so it can never be the page of a body and year (bilag_list: three levels).
+BILAG_OTHER = "bilag/oevrige/index.html"
 STRATEGY_INDEX = "strategier/index.html"
 BODY_INDEX = "udvalg/index.html"
 SEARCH = "soeg/index.html"
@@ -50,6 +53,15 @@ def bilag_page(rel: str) -> str:
     """`bilag/x/2023-10-10/plan.pdf` -> `bilag/x/2023-10-10/plan-pdf/index.html`."""
     path = PurePosixPath(rel)
     return str(path.with_name(f"{path.stem}-{path.suffix.lstrip('.').lower()}") / "index.html")
+
+
+def bilag_list(body_slug: str, year: int) -> str:
+    """The list of a body's bilag from one year: `bilag/<body>/<year>/index.html`.
+
+    It never collides with a bilag's own page or file: those always lie in a folder named
+    `<stem>-<ext>` (bilag_page), and a year has no '-'; a date folder (`2023-10-10`) is not a year.
+    """
+    return f"bilag/{body_slug}/{year:04d}/index.html"
 
 
 def bilag_file(rel: str) -> str:

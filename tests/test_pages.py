@@ -163,8 +163,8 @@ def test_bilag_page_lists_its_items(sample_site: Path) -> None:
     assert re.search(r'href="handleplan-maalsaetning-1\.pdf"|href="[./]*bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/handleplan-maalsaetning-1\.pdf"', html)
     assert "(PDF, " in html
     assert re.search(r'href="[./]*udvalg/integrationsraadet-aalborg/2023-10-10-referat/index\.html#punkt-4">Integrationsrådet, 10\. oktober 2023, pkt\. 4', html)
-    index = read(sample_site, "bilag/index.html")
-    assert "Udkast til handleplan for målsætning 1" in index
+    listed = read(sample_site, "bilag/integrationsraadet-aalborg/2023/index.html")
+    assert "Udkast til handleplan for målsætning 1" in listed
 
 
 def test_sitemap_and_robots_use_base_url(sample_site: Path) -> None:
@@ -310,3 +310,86 @@ def test_sitemap_files_also_stay_under_the_byte_limit(monkeypatch: pytest.Monkey
             assert len(data) <= 400, name
             found += [loc.text for loc in ET.fromstring(data).iter(f"{SITEMAP_NS}loc")]
     assert found == [f"https://example.dk/{p.removesuffix('index.html')}" for p in pages]
+
+
+# --- bilag list pages ---------------------------------------------------------------------------------
+
+BILAG_LIST = re.compile(r"bilag/(?:[^/]+/\d{4}/|oevrige/)index\.html")
+
+
+def _bilag_pages_linked_from(site: Path, rel: str) -> list[str]:
+    """The bilag pages (`…-<ext>/index.html`) a page links to, as output paths."""
+    found = []
+    for href, _ in page(site, rel).links:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(urlsplit(href).path)))
+        if re.fullmatch(r"bilag/.+-[a-z0-9]*/index\.html", target) and not BILAG_LIST.fullmatch(target):
+            found.append(target)
+    return found
+
+
+def test_every_public_bilag_is_on_exactly_one_list_page(sample_site: Path) -> None:
+    bilag_pages = sorted(p.relative_to(sample_site).as_posix() for p in (sample_site / "bilag").rglob("index.html")
+                         if re.search(r"-pdf/index\.html$", p.as_posix()))
+    lists = sorted(p.relative_to(sample_site).as_posix() for p in (sample_site / "bilag").rglob("index.html")
+                   if BILAG_LIST.fullmatch(p.relative_to(sample_site).as_posix()))
+    assert lists == [
+        "bilag/eksempeludvalget/2024/index.html",
+        "bilag/integrationsraadet-aalborg/2023/index.html",
+        "bilag/integrationsraadet-broenderslev/2018/index.html",
+    ]
+    listed = [target for rel in lists for target in _bilag_pages_linked_from(sample_site, rel)]
+    assert sorted(listed) == bilag_pages and len(bilag_pages) >= 8  # each exactly once
+    everything = "".join(read(sample_site, rel) for rel in lists)
+    for closed in ("notat-enkeltsag", "personalesag", "Notat om enkeltsag"):  # closed bilag of the sample
+        assert closed not in everything
+    assert "notat-enkeltsag" not in read(sample_site, "bilag/index.html")
+
+
+def test_bilag_index_links_each_body_and_year(sample_site: Path) -> None:
+    index = read(sample_site, "bilag/index.html")
+    parsed = Page(index)
+    assert parsed.h1 == 1 and "<caption>Offentlige bilag efter udvalg og råd</caption>" in index
+    assert _bilag_pages_linked_from(sample_site, "bilag/index.html") == []  # no bilag itself: the lists do that
+    hrefs = [href for href, _ in parsed.links]
+    for rel in ("eksempeludvalget/2024", "integrationsraadet-aalborg/2023", "integrationsraadet-broenderslev/2018"):
+        assert f"../bilag/{rel}/index.html" in hrefs
+    assert re.search(r'<th scope="row">Integrationsrådet <span class="muted">\(Aalborg Kommune\)</span></th><td>5</td>', index)
+    assert "oevrige" not in index  # every sample bilag belongs to an agenda item
+
+
+def test_bilag_list_page_has_breadcrumbs_caption_and_items(sample_site: Path) -> None:
+    html = read(sample_site, "bilag/integrationsraadet-aalborg/2023/index.html")
+    assert '<nav class="breadcrumbs" aria-label="Brødkrummesti">' in html
+    assert re.search(r'<li><a href="\.\./\.\./\.\./bilag/index\.html">Bilag</a></li>', html)
+    assert "<h1>Bilag: Integrationsrådet 2023</h1>" in html
+    assert "<caption>Bilag fra møder i Integrationsrådet i 2023, nyeste først</caption>" in html
+    assert re.search(r'href="\.\./\.\./\.\./udvalg/integrationsraadet-aalborg/2023-10-10-referat/index\.html#punkt-4">Referat '
+                     r'<time datetime="2023-10-10">10\. oktober 2023</time>, pkt\. 4</a>: Handleplaner', html)
+    assert re.search(r"\(PDF, \d+ kB\)</span></a>", html)
+
+
+def test_bilag_linked_only_from_pages_have_their_own_list(tmp_path: Path) -> None:
+    """A bilag no agenda item links (here: from the about page and a strategy) is on bilag/oevrige/, with the pages that link it."""
+    root = copy_project(tmp_path / "project")
+    folder = root / "content/bilag/eksempeludvalget/2024-01-22"
+    shutil.copy(folder / "program-debataften.pdf", folder / "aarsberetning-2023.pdf")
+    link = "[Årsberetning 2023](../bilag/eksempeludvalget/2024-01-22/aarsberetning-2023.pdf)"
+    about = root / "content/pages/om.md"
+    about.write_text(about.read_text(encoding="utf-8") + f"\n\n{link}\n", encoding="utf-8")
+    strategy = root / "content/strategies/odense-integrationsstrategi.md"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + f"\n\n{link}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "output"
+    other = read(site, "bilag/oevrige/index.html")
+    assert _bilag_pages_linked_from(site, "bilag/oevrige/index.html") == ["bilag/eksempeludvalget/2024-01-22/aarsberetning-2023-pdf/index.html"]
+    assert Page(other).h1 == 1 and "<caption>Øvrige bilag efter titel</caption>" in other
+    assert '<a href="../../om/index.html">Om arkivet</a>' in other
+    assert re.search(r'<a href="\.\./\.\./strategier/odense-integrationsstrategi/index\.html">Strategi: ', other)
+    assert '<a href="../bilag/oevrige/index.html">' in read(site, "bilag/index.html")
+    lists = [p.relative_to(site).as_posix() for p in (site / "bilag").rglob("index.html") if BILAG_LIST.fullmatch(p.relative_to(site).as_posix())]
+    assert sum(_bilag_pages_linked_from(site, rel).count("bilag/eksempeludvalget/2024-01-22/aarsberetning-2023-pdf/index.html") for rel in lists) == 1
+    broken = broken_links(site, "/")
+    assert not broken, broken
+    locs = re.findall(r"<loc>(.*?)</loc>", read(site, "sitemap.xml"))
+    assert "https://raadsarkiv.example.dk/bilag/oevrige/" in locs
