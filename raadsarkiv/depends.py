@@ -2,7 +2,8 @@
 
 Every page is listed with the content files whose data it shows (`content/…`
 paths). A page must be rendered again when one of those files changed, in the
-old site or in the new one (so moved and deleted meetings are covered too).
+old site or in the new one (so moved and deleted meetings are covered too), or
+when its list of files differs between the two (a bilag moved to another list).
 Settings, templates and page titles (the footer of every page) touch
 everything: then `affected` answers None, meaning "all pages".
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from . import urls
 from .linker import ItemRef, Site, neighbours
 from .model import LinkRef
+from .views import bilag_lists, bilag_place
 
 EVERYTHING = "*"
 
@@ -74,8 +76,46 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         deps[info.page] = found
     for slug, page in content.pages.items():
         deps[urls.page(slug)] = {page.path} | _links(site, page.links)
+    deps |= _bilag_list_dependencies(site)
     if urls.STATEMENT_SLUG in content.pages:
         deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
+    return deps
+
+
+def _bilag_list_dependencies(site: Site) -> dict[str, set[str]]:
+    """The bilag list pages (views.bilag_lists): what each shows, and where its bilag are placed.
+
+    A body's year page shows the body's name, its bilag (title, size, the first meeting item
+    linking each) and the years of all the body's bilag, so it depends on the body, on every
+    bilag placed under the body, and on the first meeting linking each of them. A bilag that
+    moves to another list changes these sets, which `affected` treats as a change.
+    The list of other bilag shows the files linking each, by title (and a meeting's body and date).
+    """
+    content = site.content
+    by_body: dict[str, set[str]] = {}
+    for info in site.bilag.values():
+        place = bilag_place(info)
+        if place:
+            by_body.setdefault(place[0], set()).update({f"content/{info.rel}", info.referrers[0].meeting.path})
+    sources: dict[str, set[str]] = {}
+    for (source, _), target in site.targets.items():
+        if target.kind == "bilag":
+            sources.setdefault(target.key, set()).add(source)
+    meetings = {m.path: m for m in content.meetings}
+    deps: dict[str, set[str]] = {}
+    for page, infos in bilag_lists(site).items():
+        place = bilag_place(infos[0])
+        if place:
+            body = content.bodies.get(place[0])
+            deps[page] = by_body[place[0]] | ({body.path} if body else set())
+            continue
+        found: set[str] = set()
+        for info in infos:
+            found |= {f"content/{info.rel}"} | sources.get(info.rel, set())
+        for source in set(found) & meetings.keys():
+            body = content.bodies.get(meetings[source].meta.body)
+            found |= {body.path} if body else set()
+        deps[page] = found
     return deps
 
 
@@ -97,6 +137,6 @@ def affected(
     pages = set()
     for page, files in after.items():
         files = files | before.get(page, set())
-        if EVERYTHING in files or files & changed or page not in before:
+        if EVERYTHING in files or files & changed or page not in before or before[page] != after[page]:
             pages.add(page)
     return pages

@@ -25,6 +25,12 @@ from .render import make_environment, render
 from .views import page_builders
 from .writer import UnsafeOutput, check_output_dir, staged, write_files
 
+# The sitemaps.org limits of one sitemap file: 50,000 URLs and 50 MiB (52,428,800 bytes) uncompressed.
+# A site with more is written as a sitemap index (sitemap.xml) of numbered files. Read when called, so a test can lower them.
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 52_428_800
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
 
 PARSE_CACHE = Path(".cache") / "parse"  # each content file, parsed and validated (buildcache.py)
 
@@ -91,7 +97,7 @@ def render_site(
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
-    With `only`, just those pages are rendered (plus sitemap.xml and robots.txt): the live preview's rebuild.
+    With `only`, just those pages are rendered (plus the sitemap files and robots.txt): the live preview's rebuild.
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
     `static_files` is Checked.static_files, the checked walk of static/; without it static/ is
     walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
@@ -99,7 +105,7 @@ def render_site(
     env = env or make_environment(root / "templates")
     builders = page_builders(site, bilag_text or {})
     files = {output: render(env, build()) for output, build in builders.items() if only is None or output in only}
-    files[urls.SITEMAP] = sitemap(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
+    files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     copies = {info.file: root / "content" / info.rel for info in site.bilag.values()}
     if static_files is None:
@@ -112,19 +118,47 @@ def render_site(
     return files, copies
 
 
-def sitemap(config: SiteConfig, pages: list[str]) -> bytes:
-    """sitemap.xml with the public address of every page.
+def _loc(config: SiteConfig, path: str) -> str:
+    """The public address of an output path, percent-encoded as UTF-8 (a bilag file name may hold spaces
+    or æøå) and escaped for XML; base_url is already encoded by pydantic."""
+    return escape(str(config.base_url) + quote(urls.pretty(path), safe="/"))
 
-    Addresses must be URLs, so the page path (a bilag file name may hold spaces or æøå) is
-    percent-encoded as UTF-8; base_url is already encoded by pydantic.
-    """
-    entries = "".join(
-        f"  <url><loc>{escape(str(config.base_url) + quote(urls.pretty(page), safe='/'))}</loc></url>\n" for page in pages
-    )
+
+def _urlset(entries: list[str]) -> bytes:
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n' + "".join(entries) + "</urlset>\n"
     ).encode()
+
+
+def sitemap(config: SiteConfig, pages: list[str]) -> bytes:
+    """One sitemap file (`<urlset>`) with the public address of every page."""
+    return _urlset([f"  <url><loc>{_loc(config, page)}</loc></url>\n" for page in pages])
+
+
+def sitemaps(config: SiteConfig, pages: list[str]) -> dict[str, bytes]:
+    """The sitemap files of a site: sitemap.xml alone while the pages fit in one file (SITEMAP_MAX_URLS,
+    SITEMAP_MAX_BYTES); beyond that sitemap.xml is a `<sitemapindex>` of sitemap-1.xml, sitemap-2.xml, …,
+    each within both limits, filled in the order of `pages`. robots.txt names sitemap.xml either way.
+    """
+    entries = [f"  <url><loc>{_loc(config, page)}</loc></url>\n" for page in pages]
+    overhead = len(_urlset([]))
+    chunks: list[list[str]] = [[]]
+    size = overhead
+    for entry in entries:
+        length = len(entry.encode())
+        if chunks[-1] and (len(chunks[-1]) >= SITEMAP_MAX_URLS or size + length > SITEMAP_MAX_BYTES):
+            chunks.append([])
+            size = overhead
+        chunks[-1].append(entry)
+        size += length
+    if len(chunks) == 1:
+        return {urls.SITEMAP: _urlset(chunks[0])}
+    files = {urls.sitemap_part(number): _urlset(chunk) for number, chunk in enumerate(chunks, start=1)}
+    listed = "".join(f"  <sitemap><loc>{_loc(config, name)}</loc></sitemap>\n" for name in files)
+    files[urls.SITEMAP] = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n' + listed + "</sitemapindex>\n"
+    ).encode()
+    return files
 
 
 def build(root: Path, out: Path) -> Checked:

@@ -102,7 +102,7 @@ class Rebuilder:
         if self.site is not None and templates == self.templates:
             only = affected(self.site, site, self.deps, deps, self._changed(site))
         files, copies = render_site(self.root, site, only, self.env, bilag_text=checked.bilag_text, static_files=checked.static_files)
-        rendered = len(files) - 2  # sitemap.xml and robots.txt are always made
+        rendered = sum(1 for name in files if name.endswith(".html"))  # the sitemap files and robots.txt are always made
         current = {page: self.files[page] for page in deps if page in self.files and page not in files} if only is not None else {}
         current.update(files)
         written = self._write(current, copies)

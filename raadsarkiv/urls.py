@@ -16,6 +16,9 @@ from .model import Meeting
 HOME = "index.html"
 NOT_FOUND = "404.html"
 BILAG_INDEX = "bilag/index.html"
+# Public bilag not attached to any agenda item (linked from strategies, pages, body descriptions or a meeting's
+# introduction). Two levels deep, so it can never be the page of a body and year (bilag_list: three levels).
+BILAG_OTHER = "bilag/oevrige/index.html"
 STRATEGY_INDEX = "strategier/index.html"
 BODY_INDEX = "udvalg/index.html"
 SEARCH = "soeg/index.html"
@@ -52,9 +55,23 @@ def bilag_page(rel: str) -> str:
     return str(path.with_name(f"{path.stem}-{path.suffix.lstrip('.').lower()}") / "index.html")
 
 
+def bilag_list(body_slug: str, year: int) -> str:
+    """The list of a body's bilag from one year: `bilag/<body>/<year>/index.html`.
+
+    It never collides with a bilag's own page or file: those always lie in a folder named
+    `<stem>-<ext>` (bilag_page), and a year has no '-'; a date folder (`2023-10-10`) is not a year.
+    """
+    return f"bilag/{body_slug}/{year:04d}/index.html"
+
+
 def bilag_file(rel: str) -> str:
     """The published copy of a bilag file sits beside its page."""
     return posixpath.join(posixpath.dirname(bilag_page(rel)), PurePosixPath(rel).name)
+
+
+def sitemap_part(number: int) -> str:
+    """`sitemap-1.xml`, `sitemap-2.xml` …: the files a sitemap index (sitemap.xml) lists on a large site."""
+    return f"sitemap-{number}.xml"
 
 
 def root_of(path: str) -> str:

@@ -300,20 +300,133 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
     return PageView(page, "bilag.html", context)
 
 
+def bilag_place(info: BilagInfo) -> tuple[str, int] | None:
+    """Where a bilag is listed: the body and year of the first meeting whose agenda item links it,
+    or None (urls.BILAG_OTHER) when no agenda item does."""
+    if not info.referrers:
+        return None
+    meeting = info.referrers[0].meeting
+    return meeting.meta.body, meeting.meta.date.year
+
+
+def bilag_lists(site: Site) -> dict[str, list[BilagInfo]]:
+    """Every bilag list page by output path, with the bilag it lists; each public bilag is on exactly one."""
+    lists: dict[str, list[BilagInfo]] = defaultdict(list)
+    for info in site.bilag.values():
+        place = bilag_place(info)
+        lists[urls.bilag_list(*place) if place else urls.BILAG_OTHER].append(info)
+    return dict(sorted(lists.items()))
+
+
+def _bilag_years(site: Site) -> dict[str, dict[int, int]]:
+    """For every body with bilag: the number of bilag listed for each year."""
+    years: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for info in site.bilag.values():
+        place = bilag_place(info)
+        if place:
+            years[place[0]][place[1]] += 1
+    return years
+
+
+def _sources_of_bilag(site: Site) -> dict[str, list[str]]:
+    """For every bilag, the content files with a public link to it, in a stable order."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    for (source, _), target in site.targets.items():
+        if target.kind == "bilag":
+            sources[target.key].add(source)
+    return {rel: sorted(found) for rel, found in sources.items()}
+
+
+def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str) -> dict[str, Any]:
+    """A file linking a bilag, as a list shows it: the meeting (with its date), strategy, page or body."""
+    entry = site.index[source.removeprefix("content/")]
+    content = site.content
+    date = None
+    if entry.kind == "meeting":
+        meeting = meetings[source]
+        title, date = f"{KIND_LABEL[meeting.meta.kind]}: {content.bodies[meeting.meta.body].meta.name}", meeting.meta.date
+    elif entry.kind == "strategy":
+        title = f"Strategi: {content.strategies[entry.key].meta.title}"
+    elif entry.kind == "body":
+        title = f"Udvalg og råd: {content.bodies[entry.key].meta.name}"
+    else:
+        title = content.pages[entry.key].meta.title
+    return {"title": title, "date": date, "url": link.to(entry.output)}
+
+
 def bilag_index_view(site: Site) -> PageView:
+    """`bilag/`: every body with public bilag, its count and a link to each year's list; then the other bilag."""
     context = _common(site, urls.BILAG_INDEX, "Bilag")
     link = Linker(site, urls.BILAG_INDEX)
-    rows = []
-    for info in site.bilag.values():
-        first = info.referrers[0] if info.referrers else None
-        rows.append({
-            "url": link.to(info.page), "title": info.title, "label": bilag_label(info),
-            "date": first.meeting.meta.date if first else None,
-            "body": site.content.bodies[first.meeting.meta.body].meta.name if first else "",
+    bodies = []
+    counts = _bilag_years(site)
+    for slug, body in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name, kv[0])):
+        if slug not in counts:
+            continue
+        years = counts[slug]
+        bodies.append({
+            "name": body.meta.name, "organisation": site.config.organisations[body.meta.organisation].name,
+            "count": sum(years.values()),
+            "years": [{"year": year, "count": n, "url": link.to(urls.bilag_list(slug, year))} for year, n in sorted(years.items(), reverse=True)],
         })
-    rows.sort(key=lambda r: (r["date"] is None, r["date"] and -r["date"].toordinal(), r["title"]))
-    context.update(rows=rows)
+    others = sum(1 for info in site.bilag.values() if bilag_place(info) is None)
+    context.update(
+        bodies=bodies, total=len(site.bilag),
+        other={"url": link.to(urls.BILAG_OTHER), "count": others} if others else None,
+    )
     return PageView(urls.BILAG_INDEX, "bilag_index.html", context)
+
+
+def _bilag_link(link: Linker, info: BilagInfo) -> dict[str, Any]:
+    return {"url": link.to(info.page), "title": info.title, "label": bilag_label(info)}
+
+
+def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) -> PageView:
+    """`bilag/<body>/<year>/`: the public bilag of one body's meetings in one year, newest first."""
+    page = urls.bilag_list(slug, year)
+    body = site.content.bodies[slug]
+    context = _common(site, page, f"Bilag: {body.meta.name} {year}")
+    link = Linker(site, page)
+    rows = []
+    for info in infos:
+        ref = info.referrers[0]
+        rows.append({
+            **_bilag_link(link, info),
+            "date": ref.meeting.meta.date, "kind": KIND_LABEL[ref.meeting.meta.kind], "number": ref.item.number,
+            "item_title": ref.item.title, "item_url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
+        })
+    rows.sort(key=lambda r: (-r["date"].toordinal(), r["kind"], r["number"], r["title"], r["url"]))
+    years = sorted(_bilag_years(site)[slug].items(), reverse=True)
+    context.update(
+        body={"name": body.meta.name}, organisation={"name": site.config.organisations[body.meta.organisation].name},
+        year=year, rows=rows, index_url=link.to(urls.BILAG_INDEX),
+        years=[{"year": y, "count": n, "url": link.to(urls.bilag_list(slug, y)), "current": y == year} for y, n in years],
+    )
+    return PageView(page, "bilag_list.html", context)
+
+
+def bilag_other_view(site: Site, infos: list[BilagInfo]) -> PageView:
+    """`bilag/oevrige/`: public bilag that no agenda item links, with the pages that do link them."""
+    page = urls.BILAG_OTHER
+    context = _common(site, page, "Øvrige bilag")
+    link = Linker(site, page)
+    sources = _sources_of_bilag(site)
+    meetings = {m.path: m for m in site.content.meetings}
+    rows = []
+    for info in infos:
+        linked = [_source(site, link, meetings, source) for source in sources.get(info.rel, [])]
+        rows.append({**_bilag_link(link, info), "sources": sorted(linked, key=lambda s: (s["title"], s["date"] or dt.date.min, s["url"]))})
+    rows.sort(key=lambda r: (r["title"], r["url"]))
+    context.update(rows=rows, index_url=link.to(urls.BILAG_INDEX))
+    return PageView(page, "bilag_other.html", context)
+
+
+def _bilag_list_builders(site: Site) -> dict[str, Callable[[], PageView]]:
+    builders: dict[str, Callable[[], PageView]] = {}
+    for page, infos in bilag_lists(site).items():
+        place = bilag_place(infos[0])
+        builders[page] = partial(bilag_list_view, site, *place, infos) if place else partial(bilag_other_view, site, infos)
+    return builders
 
 
 def page_view(site: Site, slug: str) -> PageView:
@@ -361,6 +474,7 @@ def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Ca
     builders |= {urls.body(slug): partial(body_view, site, slug) for slug in sorted(site.content.bodies)}
     builders |= {urls.meeting(m): partial(meeting_view, site, m) for m in sorted(site.content.meetings, key=lambda m: m.path)}
     builders |= {urls.strategy(slug): partial(strategy_view, site, slug) for slug in sorted(site.content.strategies)}
+    builders |= _bilag_list_builders(site)
     builders |= {info.page: partial(bilag_view, site, info, bilag_text.get(info.rel)) for info in site.bilag.values()}
     builders |= {urls.page(slug): partial(page_view, site, slug) for slug in sorted(site.content.pages)}
     if urls.STATEMENT_SLUG in site.content.pages:

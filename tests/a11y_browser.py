@@ -15,6 +15,7 @@ PAGE_TYPES = {
     "meeting-long": "udvalg/integrationsraadet-aalborg/2023-10-10-referat/",
     "bilag": "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer-pdf/",
     "bilag-index": "bilag/",
+    "bilag-list": "bilag/integrationsraadet-aalborg/2023/",
     "strategy-index": "strategier/",
     "strategy": "strategier/aalborg-integrationsstrategi-2023-2026/",
     "search": "soeg/",

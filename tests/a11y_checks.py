@@ -101,12 +101,16 @@ def heading_levels(doc: Node, path: str = "") -> list[str]:
     return problems
 
 
+# The bilag index and the bilag list pages (a body's year, the other bilag): lists, not a bilag.
+BILAG_LIST_PAGE = re.compile(r"bilag/(?:[^/]+/\d{4}/|oevrige/)?index\.html")
+
+
 def _is_bilag_target(page_path: str, href: str) -> bool:
-    """A link to a bilag file or a bilag's own page (not the bilag index)."""
+    """A link to a bilag file or a bilag's own page (not the bilag index or a bilag list page)."""
     if not href or href.startswith(("#", "http:", "https:", "mailto:", "tel:", "/")):
         return False
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href.split("#")[0]))
-    return target.startswith("bilag/") and target != "bilag/index.html"
+    return target.startswith("bilag/") and not BILAG_LIST_PAGE.fullmatch(target)
 
 
 def bilag_links_state_file_info(doc: Node, path: str) -> list[str]:

@@ -7,12 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_project
 
 MEETINGS = "udvalg"
 AALBORG = "udvalg/integrationsraadet-aalborg/2023-10-10-referat/index.html"
@@ -161,8 +163,8 @@ def test_bilag_page_lists_its_items(sample_site: Path) -> None:
     assert re.search(r'href="handleplan-maalsaetning-1\.pdf"|href="[./]*bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/handleplan-maalsaetning-1\.pdf"', html)
     assert "(PDF, " in html
     assert re.search(r'href="[./]*udvalg/integrationsraadet-aalborg/2023-10-10-referat/index\.html#punkt-4">Integrationsrådet, 10\. oktober 2023, pkt\. 4', html)
-    index = read(sample_site, "bilag/index.html")
-    assert "Udkast til handleplan for målsætning 1" in index
+    listed = read(sample_site, "bilag/integrationsraadet-aalborg/2023/index.html")
+    assert "Udkast til handleplan for målsætning 1" in listed
 
 
 def test_sitemap_and_robots_use_base_url(sample_site: Path) -> None:
@@ -238,3 +240,156 @@ def test_link_walk_finds_broken_links(tmp_path: Path) -> None:
         "index.html: a/index.html#nope -> no id 'nope' in a/index.html",
         "index.html: b/ -> b/index.html does not exist",
     ]
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _rendered_sample(tmp_path: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The sample's rendered files (no search index), and the public address of every sitemap-worthy page."""
+    from raadsarkiv.pipeline import check, render_site
+
+    root = copy_project(tmp_path / "project")
+    checked = check(root)
+    assert checked.ok and checked.site is not None
+    files, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    pages = [p for p in files if p.endswith(".html") and p not in ("404.html", "was/index.html")]
+    return files, ["https://raadsarkiv.example.dk/" + quote(p.removesuffix("index.html"), safe="/") for p in pages]
+
+
+def test_small_site_has_one_sitemap_file(tmp_path: Path) -> None:
+    files, expected = _rendered_sample(tmp_path)
+    root = ET.fromstring(files["sitemap.xml"])
+    assert root.tag == f"{SITEMAP_NS}urlset"
+    assert sorted(loc.text or "" for loc in root.iter(f"{SITEMAP_NS}loc")) == sorted(expected)
+    assert not [name for name in files if name.startswith("sitemap-")]
+
+
+def test_large_site_gets_a_sitemap_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the per-file limit lowered to 7 URLs, sitemap.xml is an index of files of at most 7 URLs,
+    which together hold every page exactly once; robots.txt still names sitemap.xml."""
+    from raadsarkiv import pipeline
+
+    monkeypatch.setattr(pipeline, "SITEMAP_MAX_URLS", 7)
+    files, expected = _rendered_sample(tmp_path)
+    assert len(expected) > 3 * 7
+    index = ET.fromstring(files["sitemap.xml"])  # parses: well-formed XML
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    listed = [loc.text or "" for loc in index.iter(f"{SITEMAP_NS}loc")]
+    parts = sorted((name for name in files if re.fullmatch(r"sitemap-\d+\.xml", name)), key=lambda n: int(n[8:-4]))
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    assert listed == [f"https://raadsarkiv.example.dk/{name}" for name in parts]
+    found: list[str] = []
+    for name in parts:
+        urlset = ET.fromstring(files[name])
+        assert urlset.tag == f"{SITEMAP_NS}urlset"
+        locs = [loc.text or "" for loc in urlset.iter(f"{SITEMAP_NS}loc")]
+        assert 0 < len(locs) <= 7, name
+        found += locs
+    assert sorted(found) == sorted(expected) and len(found) == len(set(found))
+    assert files["robots.txt"].decode().count("Sitemap:") == 1
+    assert "Sitemap: https://raadsarkiv.example.dk/sitemap.xml\n" in files["robots.txt"].decode()
+    monkeypatch.setattr(pipeline, "SITEMAP_MAX_URLS", 7)
+    again, _ = _rendered_sample(tmp_path / "again")
+    assert {n: again[n] for n in ["sitemap.xml", *parts]} == {n: files[n] for n in ["sitemap.xml", *parts]}  # deterministic
+
+
+def test_sitemap_files_also_stay_under_the_byte_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from raadsarkiv import pipeline
+    from raadsarkiv.config import SiteConfig
+
+    config = SiteConfig(base_url="https://example.dk/", organisations={"k": {"name": "K"}},
+                        accessibility={"responsible": "K", "contact_email": "web@example.dk"})
+    pages = [f"udvalg/u/2024-01-{day:02d}-referat/index.html" for day in range(1, 29)]
+    monkeypatch.setattr(pipeline, "SITEMAP_MAX_BYTES", 400)
+    files = pipeline.sitemaps(config, pages)
+    assert len(files) > 3
+    found = []
+    for name, data in files.items():
+        if name != "sitemap.xml":
+            assert len(data) <= 400, name
+            found += [loc.text for loc in ET.fromstring(data).iter(f"{SITEMAP_NS}loc")]
+    assert found == [f"https://example.dk/{p.removesuffix('index.html')}" for p in pages]
+
+
+# --- bilag list pages ---------------------------------------------------------------------------------
+
+BILAG_LIST = re.compile(r"bilag/(?:[^/]+/\d{4}/|oevrige/)index\.html")
+
+
+def _bilag_pages_linked_from(site: Path, rel: str) -> list[str]:
+    """The bilag pages (`…-<ext>/index.html`) a page links to, as output paths."""
+    found = []
+    for href, _ in page(site, rel).links:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(urlsplit(href).path)))
+        if re.fullmatch(r"bilag/.+-[a-z0-9]*/index\.html", target) and not BILAG_LIST.fullmatch(target):
+            found.append(target)
+    return found
+
+
+def test_every_public_bilag_is_on_exactly_one_list_page(sample_site: Path) -> None:
+    bilag_pages = sorted(p.relative_to(sample_site).as_posix() for p in (sample_site / "bilag").rglob("index.html")
+                         if re.search(r"-pdf/index\.html$", p.as_posix()))
+    lists = sorted(p.relative_to(sample_site).as_posix() for p in (sample_site / "bilag").rglob("index.html")
+                   if BILAG_LIST.fullmatch(p.relative_to(sample_site).as_posix()))
+    assert lists == [
+        "bilag/eksempeludvalget/2024/index.html",
+        "bilag/integrationsraadet-aalborg/2023/index.html",
+        "bilag/integrationsraadet-broenderslev/2018/index.html",
+    ]
+    listed = [target for rel in lists for target in _bilag_pages_linked_from(sample_site, rel)]
+    assert sorted(listed) == bilag_pages and len(bilag_pages) >= 8  # each exactly once
+    everything = "".join(read(sample_site, rel) for rel in lists)
+    for closed in ("notat-enkeltsag", "personalesag", "Notat om enkeltsag"):  # closed bilag of the sample
+        assert closed not in everything
+    assert "notat-enkeltsag" not in read(sample_site, "bilag/index.html")
+
+
+def test_bilag_index_links_each_body_and_year(sample_site: Path) -> None:
+    index = read(sample_site, "bilag/index.html")
+    parsed = Page(index)
+    assert parsed.h1 == 1 and "<caption>Offentlige bilag efter udvalg og råd</caption>" in index
+    assert _bilag_pages_linked_from(sample_site, "bilag/index.html") == []  # no bilag itself: the lists do that
+    hrefs = [href for href, _ in parsed.links]
+    for rel in ("eksempeludvalget/2024", "integrationsraadet-aalborg/2023", "integrationsraadet-broenderslev/2018"):
+        assert f"../bilag/{rel}/index.html" in hrefs
+    assert re.search(r'<th scope="row">Integrationsrådet <span class="muted">\(Aalborg Kommune\)</span></th><td>5</td>', index)
+    assert "oevrige" not in index  # every sample bilag belongs to an agenda item
+
+
+def test_bilag_list_page_has_breadcrumbs_caption_and_items(sample_site: Path) -> None:
+    html = read(sample_site, "bilag/integrationsraadet-aalborg/2023/index.html")
+    assert '<nav class="breadcrumbs" aria-label="Brødkrummesti">' in html
+    assert re.search(r'<li><a href="\.\./\.\./\.\./bilag/index\.html">Bilag</a></li>', html)
+    assert "<h1>Bilag: Integrationsrådet 2023</h1>" in html
+    assert "<caption>Bilag fra møder i Integrationsrådet i 2023, nyeste først</caption>" in html
+    assert re.search(r'href="\.\./\.\./\.\./udvalg/integrationsraadet-aalborg/2023-10-10-referat/index\.html#punkt-4">Referat '
+                     r'<time datetime="2023-10-10">10\. oktober 2023</time>, pkt\. 4</a>: Handleplaner', html)
+    assert re.search(r"\(PDF, \d+ kB\)</span></a>", html)
+
+
+def test_bilag_linked_only_from_pages_have_their_own_list(tmp_path: Path) -> None:
+    """A bilag no agenda item links (here: from the about page and a strategy) is on bilag/oevrige/, with the pages that link it."""
+    root = copy_project(tmp_path / "project")
+    folder = root / "content/bilag/eksempeludvalget/2024-01-22"
+    shutil.copy(folder / "program-debataften.pdf", folder / "aarsberetning-2023.pdf")
+    link = "[Årsberetning 2023](../bilag/eksempeludvalget/2024-01-22/aarsberetning-2023.pdf)"
+    about = root / "content/pages/om.md"
+    about.write_text(about.read_text(encoding="utf-8") + f"\n\n{link}\n", encoding="utf-8")
+    strategy = root / "content/strategies/odense-integrationsstrategi.md"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + f"\n\n{link}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "output"
+    other = read(site, "bilag/oevrige/index.html")
+    assert _bilag_pages_linked_from(site, "bilag/oevrige/index.html") == ["bilag/eksempeludvalget/2024-01-22/aarsberetning-2023-pdf/index.html"]
+    assert Page(other).h1 == 1 and "<caption>Øvrige bilag efter titel</caption>" in other
+    assert '<a href="../../om/index.html">Om arkivet</a>' in other
+    assert re.search(r'<a href="\.\./\.\./strategier/odense-integrationsstrategi/index\.html">Strategi: ', other)
+    assert '<a href="../bilag/oevrige/index.html">' in read(site, "bilag/index.html")
+    lists = [p.relative_to(site).as_posix() for p in (site / "bilag").rglob("index.html") if BILAG_LIST.fullmatch(p.relative_to(site).as_posix())]
+    assert sum(_bilag_pages_linked_from(site, rel).count("bilag/eksempeludvalget/2024-01-22/aarsberetning-2023-pdf/index.html") for rel in lists) == 1
+    broken = broken_links(site, "/")
+    assert not broken, broken
+    locs = re.findall(r"<loc>(.*?)</loc>", read(site, "sitemap.xml"))
+    assert "https://raadsarkiv.example.dk/bilag/oevrige/" in locs

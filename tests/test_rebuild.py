@@ -23,10 +23,15 @@ def same_tree(a: Path, b: Path) -> list[str]:
     return out
 
 
-def edit(path: Path, old: str, new: str) -> None:
+def edit(path: Path, old: str, new: str, last: bool = False) -> None:
+    """Replace the first (or `last`) occurrence of `old` in a file."""
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if last:
+        head, _, tail = text.rpartition(old)
+        path.write_text(head + new + tail, encoding="utf-8")
+    else:
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_incremental_equals_full_build(tmp_path: Path) -> None:
@@ -89,3 +94,47 @@ def test_preview_equals_full_build_after_each_single_edit(tmp_path: Path) -> Non
         assert sorted(written) == sorted(expected), path
         changed = [rel for rel in expected if written[rel] != expected[rel]]
         assert changed == [], f"after editing {path.relative_to(root)}: stale {changed}"
+
+
+def test_preview_follows_bilag_between_list_pages(tmp_path: Path) -> None:
+    """Edits that move a bilag to another list page (views.bilag_lists), add a year or empty one, or add the
+    list of other bilag: after each, the preview holds exactly a full build."""
+    root = copy_project(tmp_path / "project")
+    preview = Rebuilder(root, tmp_path / "preview")
+    assert preview.build().ok
+    meetings = root / "content/meetings"
+    aalborg_bilag = "../../bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1.pdf"
+    program = "- [Program for debataften om mangfoldige arbejdspladser (eksempel)](../../bilag/eksempeludvalget/2024-01-22/program-debataften.pdf)\n"
+    new_bilag = root / "content/bilag/eksempeludvalget/2024-01-22/aarsberetning.pdf"
+    edits = [
+        # a meeting moves to another year: its body gets a second year, and the other year's page lists both years
+        lambda: edit(meetings / "eksempeludvalget/2024-01-15-dagsorden.md", "date: 2024-01-15", "date: 2023-12-15"),
+        # an earlier meeting of another body links a bilag: it moves to that body's list
+        lambda: edit(meetings / "integrationsraadet-broenderslev/2018-05-24-referat.md", "ansoegning-integrationsambassadoer.pdf)\n",
+                     f"ansoegning-integrationsambassadoer.pdf)\n- [Handleplan 1]({aalborg_bilag})\n"),
+        # a body's only year moves: one list page goes, another comes
+        lambda: edit(meetings / "integrationsraadet-aalborg/2023-10-10-referat.md", "date: 2023-10-10", "date: 2022-10-10"),
+        # a new bilag linked only from a page: the list of other bilag appears
+        lambda: (new_bilag.write_bytes(b"%PDF-1.4\n% aarsberetning\n"),
+                 edit(root / "content/pages/om.md", "\n", "\n\n[Årsberetning](../bilag/eksempeludvalget/2024-01-22/aarsberetning.pdf)\n", last=True)),
+        # an agenda item links it too: it moves to the body's list, and the list of other bilag goes
+        lambda: edit(meetings / "eksempeludvalget/2024-01-22-referat.md", program,
+                     program + "- [Årsberetning](../../bilag/eksempeludvalget/2024-01-22/aarsberetning.pdf)\n"),
+        lambda: edit(meetings / "eksempeludvalget/2024-01-22-referat.md",
+                     "- [Årsberetning](../../bilag/eksempeludvalget/2024-01-22/aarsberetning.pdf)\n", ""),
+        lambda: edit(root / "content/bodies/integrationsraadet-broenderslev.md", "name: Integrationsrådet", "name: Integrationsrådet i Brønderslev"),
+        lambda: edit(meetings / "integrationsraadet-broenderslev/2018-05-24-referat.md", f"- [Handleplan 1]({aalborg_bilag})\n", ""),
+    ]
+    seen: set[str] = set()
+    for number, change in enumerate(edits):
+        change()
+        result = preview.build()
+        assert result.ok, (number, [p.format() for p in result.problems])
+        expected = _expected_files(root)
+        written = {p.relative_to(tmp_path / "preview").as_posix(): p.read_bytes()
+                   for p in (tmp_path / "preview").rglob("*") if p.is_file()}
+        assert sorted(written) == sorted(expected), number
+        assert [rel for rel in expected if written[rel] != expected[rel]] == [], f"edit {number}: stale pages"
+        seen |= {rel for rel in expected if rel.startswith("bilag/") and rel.count("/") <= 3 and not rel.endswith(".pdf") and "-pdf/" not in rel}
+    assert {"bilag/eksempeludvalget/2023/index.html", "bilag/integrationsraadet-aalborg/2022/index.html",
+            "bilag/oevrige/index.html"} <= seen  # the edits really moved bilag between list pages

@@ -76,7 +76,7 @@ BAD = {
 GOOD = {
     "one_h1": "<h1>A</h1><h2>B</h2>",
     "heading_levels": "<h1>A</h1><h2>B</h2><h3>C</h3><h2>D</h2>",
-    "bilag_links_state_file_info": "<a href='../bilag/x/2024-01-01/plan.pdf'>Plan <span>(PDF, 1,2 MB)</span></a><a href='../bilag/index.html'>Bilag</a>",
+    "bilag_links_state_file_info": "<a href='../bilag/x/2024-01-01/plan.pdf'>Plan <span>(PDF, 1,2 MB)</span></a><a href='../bilag/index.html'>Bilag</a><a href='../bilag/x/2024/index.html'>2024</a><a href='../bilag/oevrige/index.html'>Øvrige bilag</a>",
     "tables_have_caption_and_headers": "<table><caption>Tabel 1</caption><tr><th>a</th></tr></table>",
     "language": "<html lang='da'><p lang='en-GB'>x</p></html>",
     "link_texts": "<a href='a.html'>Læs mere om lukkede punkter</a>",
