@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure check, build, rebuild and preview times, CPU and memory on a generated archive.
 
-    python scripts/benchmark.py --meetings 1000 [--root DIR] [--skip-serve]
+    python scripts/benchmark.py --meetings 1000 [--root DIR] [--skip-serve] [--steps preview,check-warm,…]
 
 Generates the archive (scripts/generate_archive.py) unless --root points at one,
 then runs, each step in its own process (so each has its own CPU and memory figures):
@@ -26,6 +26,10 @@ wait4, which covers the process and every child it waited for), and the sum of R
 whole tree, sampled from /proc every 50 ms (which sees concurrent workers and Pagefind together,
 but can miss a spike shorter than 50 ms). ru_maxrss alone misses that several processes are alive
 at once (the parse workers, Pagefind and the parent), and children that are never waited for.
+
+--steps runs only some steps (always in the order above): check-cold, build-cold (with the
+leak gate rows), check-warm, build-noop, preview, serve, floor. A warm check needs the text
+cache that a cold build or the preview fills.
 
 A --root archive is measured in place: its .cache/ is set aside for the cold steps and put back.
 """
@@ -360,6 +364,8 @@ def measure_serve(root: Path, meeting: Path, url_path: str, edits: int = 3) -> l
 
 # ---------------------------------------------------------------- main
 
+STEPS = ("check-cold", "build-cold", "check-warm", "build-noop", "preview", "serve", "floor")
+
 
 def floor_available() -> bool:
     try:
@@ -375,6 +381,7 @@ def main() -> int:
     parser.add_argument("--meetings", type=int, default=1000)
     parser.add_argument("--root", type=Path, help="an existing project to measure instead of generating one")
     parser.add_argument("--skip-serve", action="store_true", help="do not measure edit → served over HTTP")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {','.join(STEPS)}")
     parser.add_argument("--work", type=Path, help="where to put the generated archive and outputs (default: a temporary folder)")
     parser.add_argument("--step", choices=("leakgate", "preview", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -387,6 +394,11 @@ def main() -> int:
         print(json.dumps(result))
         return 0
 
+    steps = set(args.steps.split(","))
+    if steps - set(STEPS):
+        parser.error(f"unknown step(s) {', '.join(sorted(steps - set(STEPS)))}; expected {', '.join(STEPS)}")
+    if args.skip_serve:
+        steps.discard("serve")
     work = Path(tempfile.mkdtemp(prefix="raadsarkiv-bench-", dir=args.work))
     saved_cache = None
     try:
@@ -412,28 +424,35 @@ def main() -> int:
         out = work / "output"
         print()
         print(HEADER, flush=True)
-        run_step("check, cold (empty bilag text cache)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
         build = [PYTHON, BUILD_PY, "--root", str(root), "build", "--output", str(out)]
-        run_step("build, cold (fresh output folder, empty text cache)", build, "includes Pagefind and the leak gate")
-        _, gate = run_step("  leak gate, on its own (check untimed)", [*me, "--step", "leakgate", "--root", str(root), "--out", str(out)],
-                           expect_json=True, note="the two rows below")
-        for name, label in (("fingerprints", "  of which leak gate: fingerprints"), ("scan", "  of which leak gate: scan output")):
-            print(Step(label, gate[name]["wall"], gate[name]["cpu"], load=gate[name]["load"]).row(), flush=True)
-        run_step("check, warm (second run; text cache filled)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
-        run_step("build, no-op (again into the same output)", build)
-        _, preview = run_step("preview (Rebuilder): 3 builds in one process", [
-            *me, "--step", "preview", "--root", str(root), "--out", str(work / "preview"), "--meeting", str(target)],
-            expect_json=True, note="the three rows below")
-        for name, label in (("first", "  preview: first build"), ("noop", "  preview: rebuild, nothing changed"),
-                            ("edit", "  preview: rebuild after editing 1 meeting")):
-            figures = preview[name]
-            print(Step(label, figures["wall"], figures["cpu"], load=figures["load"],
-                       note=f"{figures['rendered']} page(s) rendered, {figures['written']} file(s) written").row(), flush=True)
-        if args.skip_serve:
-            print("| preview: edit → new text served over HTTP | | | | | | skipped (--skip-serve) |")
+        if "check-cold" in steps:
+            run_step("check, cold (empty bilag text cache)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
+        if "build-cold" in steps:
+            run_step("build, cold (fresh output folder, empty text cache)", build, "includes Pagefind and the leak gate")
+            _, gate = run_step("  leak gate, on its own (check untimed)", [*me, "--step", "leakgate", "--root", str(root), "--out", str(out)],
+                               expect_json=True, note="the two rows below")
+            for name, label in (("fingerprints", "  of which leak gate: fingerprints"), ("scan", "  of which leak gate: scan output")):
+                print(Step(label, gate[name]["wall"], gate[name]["cpu"], load=gate[name]["load"]).row(), flush=True)
+        if "check-warm" in steps:
+            run_step("check, warm (second run; text cache filled)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
+        if "build-noop" in steps:
+            run_step("build, no-op (again into the same output)", build)
+        if "preview" in steps:
+            _, preview = run_step("preview (Rebuilder): 3 builds in one process", [
+                *me, "--step", "preview", "--root", str(root), "--out", str(work / "preview"), "--meeting", str(target)],
+                expect_json=True, note="the three rows below")
+            for name, label in (("first", "  preview: first build"), ("noop", "  preview: rebuild, nothing changed"),
+                                ("edit", "  preview: rebuild after editing 1 meeting")):
+                figures = preview[name]
+                print(Step(label, figures["wall"], figures["cpu"], load=figures["load"],
+                           note=f"{figures['rendered']} page(s) rendered, {figures['written']} file(s) written").row(), flush=True)
+        if "serve" not in steps:
+            print("| preview: edit → new text served over HTTP | | | | | | skipped |")
         else:
             measure_serve(root, target, url_path)
-        if floor_available():
+        if "floor" not in steps:
+            pass
+        elif floor_available():
             _, floor = run_step("floor: Jinja2 + Python-Markdown, 2 processes", [
                 *me, "--step", "floor", "--root", str(root), "--out", str(work / "floor")], expect_json=True)
             print(f"\nfloor: {floor['files']} Markdown files, {floor['bytes'] / 1e6:.0f} MB of HTML "
