@@ -20,7 +20,10 @@ then runs, each step in its own process (so each has its own CPU and memory figu
                      processes (needs `pip install -e '.[bench]'`; skipped with a note if missing)
 
 For each: wall time; CPU time (user+sys of the step's process and all its children:
-resource.getrusage RUSAGE_SELF + RUSAGE_CHILDREN deltas in the process that runs the step);
+resource.getrusage RUSAGE_SELF + RUSAGE_CHILDREN deltas in the process that runs the step, which
+makes itself a child subreaper so that the engine's fork-server parse workers, orphaned when
+build.py exits, are counted too; a step timed inside a process adds its live descendants from
+/proc);
 and peak memory, two ways: the largest single process of the step's tree (ru_maxrss from
 wait4, which covers the process and every child it waited for), and the sum of RSS over the
 whole tree, sampled from /proc every 50 ms (which sees concurrent workers and Pagefind together,
@@ -69,9 +72,57 @@ def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def become_subreaper() -> None:
+    """Adopt orphaned descendants (PR_SET_CHILD_SUBREAPER), so their CPU and memory reach RUSAGE_CHILDREN.
+
+    The engine parses files in a multiprocessing "forkserver" pool: the workers are children of
+    the fork server, and the fork server outlives build.py unwaited, so without this their CPU
+    time would be counted nowhere.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        print("note: cannot become a child subreaper; CPU of orphaned workers is not counted", file=sys.stderr)
+
+
+def reap_orphans(keep: set[int] = frozenset(), timeout: float = 30) -> int:  # type: ignore[assignment]
+    """Wait for adopted orphans (not `keep`) to exit; returns their largest ru_maxrss in bytes."""
+    biggest, deadline = 0, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = _children_by_parent().get(os.getpid(), [])
+        waiting = [pid for pid in children if pid not in keep]
+        if not waiting:
+            break
+        for pid in waiting:
+            try:
+                done, _, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if done:
+                biggest = max(biggest, usage.ru_maxrss * 1024)
+        time.sleep(0.01)
+    return biggest
+
+
+def _live_descendants_cpu() -> float:
+    """utime+stime+cutime+cstime of every live descendant (not yet in RUSAGE_CHILDREN)."""
+    tree = _children_by_parent()
+    total, todo = 0.0, list(tree.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo += tree.get(pid, [])
+        try:
+            total += _proc_cpu(pid)
+        except OSError:
+            pass
+    return total
+
+
 def cpu_now() -> float:
-    """User+sys CPU seconds of this process and every child it has waited for."""
-    return _cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
+    """User+sys CPU seconds of this process, every child it has waited for, and its live descendants."""
+    return (_cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
+            + _live_descendants_cpu())
 
 
 def _children_by_parent() -> dict[int, list[int]]:
@@ -156,6 +207,7 @@ def run_step(label: str, command: list[str], note: str = "", expect_json: bool =
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
+    orphans = reap_orphans()
     peak = sampler.stop()
     cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - cpu_before
     if process.returncode != 0:
@@ -163,7 +215,7 @@ def run_step(label: str, command: list[str], note: str = "", expect_json: bool =
     data: dict = {}
     if expect_json:
         data = json.loads(output.strip().splitlines()[-1])
-    step = Step(label, wall, cpu, usage.ru_maxrss * 1024, peak, note, load)
+    step = Step(label, wall, cpu, max(usage.ru_maxrss * 1024, orphans), peak, note, load)
     print(step.row(), flush=True)
     return step, data
 
@@ -288,6 +340,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a live process and its live descendants (with their waited-for children)."""
+    tree = _children_by_parent()
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += tree.get(current, [])
+        try:
+            total += _proc_cpu(current)
+        except OSError:
+            pass
+    return total
+
+
 def _proc_cpu(pid: int) -> float:
     """utime+stime+cutime+cstime of a live process, in seconds."""
     with open(f"/proc/{pid}/stat", "rb") as stream:
@@ -324,14 +390,14 @@ def measure_serve(root: Path, meeting: Path, url_path: str, edits: int = 3) -> l
         threading.Thread(target=lambda: [lines.append(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
         url = f"http://127.0.0.1:{port}/{url_path}"
         assert "Rettet" not in fetch(url)
-        steps.append(Step("serve: start → first build served", first, _proc_cpu(process.pid), None, None, "", load))
+        steps.append(Step("serve: start → first build served", first, _tree_cpu(process.pid), None, None, "", load))
         print(steps[-1].row(), flush=True)
         times, cpus = [], []
         for n in range(edits):
             time.sleep(0.5)  # let the watcher settle
             token = f"benchmarkserve{n}x{int(time.time())}"
             load = os.getloadavg()[0]
-            cpu = _proc_cpu(process.pid)
+            cpu = _tree_cpu(process.pid)
             edited_at = time.perf_counter()
             meeting.write_text(edit(original, token), encoding="utf-8")
             while token not in fetch(url):
@@ -339,7 +405,7 @@ def measure_serve(root: Path, meeting: Path, url_path: str, edits: int = 3) -> l
                     raise RuntimeError("the edit was not served within 600 s:\n" + "".join(lines[-30:]))
                 time.sleep(0.005)
             times.append(time.perf_counter() - edited_at)
-            cpus.append(_proc_cpu(process.pid) - cpu)
+            cpus.append(_tree_cpu(process.pid) - cpu)
         built = [line.strip() for line in lines if "Built in" in line]
         note = (f"median of {edits} edits: {', '.join(f'{t:.2f}' for t in times)} s; includes the watcher's "
                 f"0.15 s quiet time; serve said: {built[-1] if built else '?'}")
@@ -354,10 +420,11 @@ def measure_serve(root: Path, meeting: Path, url_path: str, edits: int = 3) -> l
             process.returncode = 0
         except ChildProcessError:
             usage = None
+        orphans = reap_orphans()
         peak = sampler.stop()
     total = Step("serve: whole session", time.perf_counter() - started,
                  _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - cpu_before,
-                 usage.ru_maxrss * 1024 if usage else None, peak, "start, first build, edits, stop", steps[0].load)
+                 max(usage.ru_maxrss * 1024 if usage else 0, orphans), peak, "start, first build, edits, stop", steps[0].load)
     print(total.row(), flush=True)
     return [*steps, total]
 
@@ -387,6 +454,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--meeting", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    become_subreaper()
     if args.step:  # a child: run one step, print its figures as JSON
         result = {"leakgate": lambda: step_leakgate(args.root, args.out),
                   "preview": lambda: step_preview(args.root, args.out, args.meeting),
