@@ -34,7 +34,8 @@ at once (the parse workers, Pagefind and the parent), and children that are neve
 leak gate rows), check-warm, build-noop, preview, serve, floor. A warm check needs the text
 cache that a cold build or the preview fills.
 
-A --root archive is measured in place: its .cache/ is set aside for the cold steps and put back.
+A --root archive is measured in place: its .cache/ is set aside for the cold steps and put back
+(--keep-cache: used as it is).
 """
 
 from __future__ import annotations
@@ -449,6 +450,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, help="an existing project to measure instead of generating one")
     parser.add_argument("--skip-serve", action="store_true", help="do not measure edit → served over HTTP")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {','.join(STEPS)}")
+    parser.add_argument("--keep-cache", action="store_true", help="with --root: measure with its .cache/ as it is (warm)")
     parser.add_argument("--work", type=Path, help="where to put the generated archive and outputs (default: a temporary folder)")
     parser.add_argument("--step", choices=("leakgate", "preview", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -473,7 +475,7 @@ def main() -> int:
         print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
         if args.root:
             root = args.root.resolve()
-            if (root / ".cache").exists():
+            if (root / ".cache").exists() and not args.keep_cache:
                 saved_cache = work / "saved-cache"
                 shutil.move(root / ".cache", saved_cache)
         else:
