@@ -11,13 +11,18 @@ from the redacted site.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from .bilagtext import CACHE_DIR, file_hash
+from .bilagtext import CACHE_DIR
+from .buildcache import DiskCache
 from .document import text_of
 from .leakgate import ClosedFile, Gate, Secret, pdf_text
 from .model import AgendaItem, Content, Section
+
+
+CLOSED_TEXT_CACHE = Path(".cache") / "closedtext"  # the text of closed PDF bilag, for the gate only
 
 
 def _allowed(item: AgendaItem, section: Section) -> bool:
@@ -44,7 +49,12 @@ def secrets(content: Content) -> list[Secret]:
 
 
 def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
-    """Every closed bilag: its hash (found under any name) and its text (found in any page or index)."""
+    """Every closed bilag: its hash (found under any name) and its text (found in any page or index).
+
+    The text of a closed PDF is kept in the build cache (.cache/closedtext/, by the file's hash),
+    so an unchanged file is read by pypdf once, not on every build.
+    """
+    cache = DiskCache(root / CLOSED_TEXT_CACHE)
     files: list[ClosedFile] = []
     for rel in sorted(private_bilag):
         path = root / "content" / rel
@@ -52,8 +62,15 @@ def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
             data = path.read_bytes()
         except OSError:
             continue  # a missing file is reported by check; there is nothing of it to leak
-        text = pdf_text(data, root / CACHE_DIR) if rel.lower().endswith(".pdf") else None
-        files.append(ClosedFile(f"closed bilag content/{rel}", f"content/{rel}", file_hash(path), text or None, len(data)))
+        digest = hashlib.sha256(data).hexdigest()
+        text = None
+        if rel.lower().endswith(".pdf"):
+            key = DiskCache.key(digest.encode())
+            cached = cache.get(key)
+            text = cached if isinstance(cached, str) else pdf_text(data, root / CACHE_DIR)
+            if not isinstance(cached, str):
+                cache.put(key, text)
+        files.append(ClosedFile(f"closed bilag content/{rel}", f"content/{rel}", digest, text or None, len(data)))
     return files
 
 
