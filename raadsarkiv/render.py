@@ -9,13 +9,14 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .views import PageView
+from .views import DANISH, PageView
+
+DATE_PATTERNS = {"long": "d. MMMM y", "weekday": "EEEE 'den' d. MMMM y", "short": "d. MMM y"}
 
 
 def date_da(value: dt.date, style: str = "long") -> str:
     """Danish dates: '10. oktober 2023'; style 'weekday': 'tirsdag den 10. oktober 2023'."""
-    patterns = {"long": "d. MMMM y", "weekday": "EEEE 'den' d. MMMM y", "short": "d. MMM y"}
-    return format_date(value, patterns[style], locale="da")
+    return format_date(value, DATE_PATTERNS[style], locale=DANISH)
 
 
 def make_environment(templates: Path) -> Environment:

@@ -14,6 +14,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
 
 from . import urls
@@ -22,6 +23,7 @@ from .document import render_links
 from .model import Meeting
 from .public import CLOSED_BILAG_LABEL
 
+DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
 KIND_LABEL = {"referat": "Referat", "dagsorden": "Dagsorden"}
 NAV = [
     ("Forside", urls.HOME), ("Udvalg og råd", urls.BODY_INDEX), ("Strategier", urls.STRATEGY_INDEX),
@@ -43,8 +45,8 @@ def file_size(size: int) -> str:
     if size < 1000:
         return f"{size} byte"
     if size < 1_000_000:
-        return f"{format_decimal(round(size / 1000), locale='da')} kB"
-    return f"{format_decimal(round(size / 1_000_000, 1), locale='da')} MB"
+        return f"{format_decimal(round(size / 1000), locale=DANISH)} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1), locale=DANISH)} MB"
 
 
 def bilag_label(info: BilagInfo) -> str:
