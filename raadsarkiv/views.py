@@ -106,15 +106,46 @@ def _footer(site: Site, to: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, eq=False)
+class _Chrome:
+    """What every page's header and footer link to, the same for every page of a site: made once per site.
+
+    Paths are percent-encoded already; a page only puts its own root ('../../') in front,
+    which is what Linker.to gives (quoting leaves '../' as it is).
+    """
+
+    site: Site
+    nav: tuple[tuple[str, str, str], ...]  # (label, output path, encoded path)
+    statement: str | None
+    footer_pages: tuple[tuple[str, str], ...]  # (title, encoded path)
+
+
+_chrome_cache: list[_Chrome] = []  # the last site's: a build renders one site, the preview one per rebuild
+
+
+def _chrome(site: Site) -> _Chrome:
+    if _chrome_cache and _chrome_cache[0].site is site:
+        return _chrome_cache[0]
+    footer = _footer(site, urls.quote)
+    chrome = _Chrome(
+        site, tuple((label, target, urls.quote(target)) for label, target in NAV),
+        footer["statement_url"], tuple(footer["footer_pages"]),
+    )
+    _chrome_cache[:] = [chrome]
+    return chrome
+
+
 def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
-    link = Linker(site, page)
+    root = urls.root_of(page)
+    chrome = _chrome(site)
     return {
         "site": site.config,
         "page_path": page,
         "title": title,
-        "root": link.root,
-        "nav": [(label, link.to(target), target == page) for label, target in NAV],
-        **_footer(site, link.to),
+        "root": root,
+        "nav": [(label, root + encoded, target == page) for label, target, encoded in chrome.nav],
+        "statement_url": root + chrome.statement if chrome.statement is not None else None,
+        "footer_pages": [(name, root + encoded) for name, encoded in chrome.footer_pages],
         **extra,
     }
 
