@@ -7,6 +7,7 @@ templates never compute URLs and never see anything that is not public.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def _footer(site: Site, to: Any) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class _Chrome:
     """What every page's header and footer link to, the same for every page of a site: made once per site.
 
@@ -114,24 +115,25 @@ class _Chrome:
     which is what Linker.to gives (quoting leaves '../' as it is).
     """
 
-    site: Site
     nav: tuple[tuple[str, str, str], ...]  # (label, output path, encoded path)
     statement: str | None
     footer_pages: tuple[tuple[str, str], ...]  # (title, encoded path)
 
 
-_chrome_cache: list[_Chrome] = []  # the last site's: a build renders one site, the preview one per rebuild
+# The last site's (a build renders one site, the preview one per rebuild); a weak reference,
+# so that a site no longer used is not kept in memory for it.
+_chrome_cache: list[tuple[weakref.ref[Site], _Chrome]] = []
 
 
 def _chrome(site: Site) -> _Chrome:
-    if _chrome_cache and _chrome_cache[0].site is site:
-        return _chrome_cache[0]
+    if _chrome_cache and _chrome_cache[0][0]() is site:
+        return _chrome_cache[0][1]
     footer = _footer(site, urls.quote)
     chrome = _Chrome(
-        site, tuple((label, target, urls.quote(target)) for label, target in NAV),
+        tuple((label, target, urls.quote(target)) for label, target in NAV),
         footer["statement_url"], tuple(footer["footer_pages"]),
     )
-    _chrome_cache[:] = [chrome]
+    _chrome_cache[:] = [(weakref.ref(site), chrome)]
     return chrome
 
 
