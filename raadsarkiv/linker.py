@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from . import urls
@@ -63,11 +64,11 @@ class BilagInfo:
     type: str
     referrers: list[ItemRef] = field(default_factory=list)
 
-    @property
+    @cached_property  # read for every link to the bilag, on every page: computed once
     def page(self) -> str:
         return urls.bilag_page(self.rel)
 
-    @property
+    @cached_property
     def file(self) -> str:
         return urls.bilag_file(self.rel)
 

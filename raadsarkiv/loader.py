@@ -230,8 +230,8 @@ def load_files(jobs: list[Job], vocabulary: Vocabulary, disk: DiskCache | None =
     """
     results: list[Loaded | None] = [None] * len(jobs)
     keys: list[str] = []
-    for index, (path, shown, _) in enumerate(jobs):
-        key = DiskCache.key(shown.encode(), _bytes(path), repr(vocabulary).encode()) if disk else ""
+    for index, (path, display, _) in enumerate(jobs):
+        key = DiskCache.key(display.encode(), _bytes(path), repr(vocabulary).encode()) if disk else ""
         keys.append(key)
         if disk:
             hit = disk.get(key)

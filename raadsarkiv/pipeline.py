@@ -21,7 +21,7 @@ from .files import walk
 from .linker import Site
 from .model import Content
 from .loader import LoadCache, load_content
-from .render import make_environment, render
+from .render import make_environment, render_pages
 from .views import page_builders
 from .writer import UnsafeOutput, check_output_dir, staged, write_files
 
@@ -94,6 +94,7 @@ def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
 def render_site(
     root: Path, site: Site, only: set[str] | None = None, env: Environment | None = None,
     bilag_text: dict[str, str | None] | None = None, static_files: list[tuple[Path, str]] | None = None,
+    parallel: bool = False,
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
@@ -101,10 +102,13 @@ def render_site(
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
     `static_files` is Checked.static_files, the checked walk of static/; without it static/ is
     walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
+    `parallel` lets render.render_pages use forked worker processes for many pages: the build
+    passes it; the live preview does not (its server threads make `fork` unsafe, and a rebuild
+    renders few pages), so the preview renders in its own process.
     """
     env = env or make_environment(root / "templates")
     builders = page_builders(site, bilag_text or {})
-    files = {output: render(env, build()) for output, build in builders.items() if only is None or output in only}
+    files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
     files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     copies = {info.file: root / "content" / info.rel for info in site.bilag.values()}
@@ -174,7 +178,7 @@ def build(root: Path, out: Path) -> Checked:
     assert checked.content is not None
     gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
     with staged(root, out) as stage:
-        files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text, static_files=checked.static_files)
+        files, copies = render_site(root, checked.site, bilag_text=checked.bilag_text, static_files=checked.static_files, parallel=True)
         write_files(stage, files, copies)
         search.index_site(stage)
         # The last stage before the swap: nothing of a closed item or bilag anywhere in the finished site.

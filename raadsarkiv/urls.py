@@ -8,6 +8,7 @@ sub-path and when opened from disk.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote as _quote
 
@@ -49,6 +50,7 @@ def page(slug: str) -> str:
     return f"{slug}/index.html"
 
 
+@lru_cache(maxsize=1 << 16)  # asked for again by every page that links the bilag: compute each path once
 def bilag_page(rel: str) -> str:
     """`bilag/x/2023-10-10/plan.pdf` -> `bilag/x/2023-10-10/plan-pdf/index.html`."""
     path = PurePosixPath(rel)
@@ -64,6 +66,7 @@ def bilag_list(body_slug: str, year: int) -> str:
     return f"bilag/{body_slug}/{year:04d}/index.html"
 
 
+@lru_cache(maxsize=1 << 16)
 def bilag_file(rel: str) -> str:
     """The published copy of a bilag file sits beside its page."""
     return posixpath.join(posixpath.dirname(bilag_page(rel)), PurePosixPath(rel).name)

@@ -7,6 +7,7 @@ templates never compute URLs and never see anything that is not public.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
 
 from . import urls
@@ -22,6 +24,7 @@ from .document import render_links
 from .model import Meeting
 from .public import CLOSED_BILAG_LABEL
 
+DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
 KIND_LABEL = {"referat": "Referat", "dagsorden": "Dagsorden"}
 NAV = [
     ("Forside", urls.HOME), ("Udvalg og råd", urls.BODY_INDEX), ("Strategier", urls.STRATEGY_INDEX),
@@ -43,8 +46,8 @@ def file_size(size: int) -> str:
     if size < 1000:
         return f"{size} byte"
     if size < 1_000_000:
-        return f"{format_decimal(round(size / 1000), locale='da')} kB"
-    return f"{format_decimal(round(size / 1_000_000, 1), locale='da')} MB"
+        return f"{format_decimal(round(size / 1000), locale=DANISH)} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1), locale=DANISH)} MB"
 
 
 def bilag_label(info: BilagInfo) -> str:
@@ -104,15 +107,47 @@ def _footer(site: Site, to: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Chrome:
+    """What every page's header and footer link to, the same for every page of a site: made once per site.
+
+    Paths are percent-encoded already; a page only puts its own root ('../../') in front,
+    which is what Linker.to gives (quoting leaves '../' as it is).
+    """
+
+    nav: tuple[tuple[str, str, str], ...]  # (label, output path, encoded path)
+    statement: str | None
+    footer_pages: tuple[tuple[str, str], ...]  # (title, encoded path)
+
+
+# The last site's (a build renders one site, the preview one per rebuild); a weak reference,
+# so that a site no longer used is not kept in memory for it.
+_chrome_cache: list[tuple[weakref.ref[Site], _Chrome]] = []
+
+
+def _chrome(site: Site) -> _Chrome:
+    if _chrome_cache and _chrome_cache[0][0]() is site:
+        return _chrome_cache[0][1]
+    footer = _footer(site, urls.quote)
+    chrome = _Chrome(
+        tuple((label, target, urls.quote(target)) for label, target in NAV),
+        footer["statement_url"], tuple(footer["footer_pages"]),
+    )
+    _chrome_cache[:] = [(weakref.ref(site), chrome)]
+    return chrome
+
+
 def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
-    link = Linker(site, page)
+    root = urls.root_of(page)
+    chrome = _chrome(site)
     return {
         "site": site.config,
         "page_path": page,
         "title": title,
-        "root": link.root,
-        "nav": [(label, link.to(target), target == page) for label, target in NAV],
-        **_footer(site, link.to),
+        "root": root,
+        "nav": [(label, root + encoded, target == page) for label, target, encoded in chrome.nav],
+        "statement_url": root + chrome.statement if chrome.statement is not None else None,
+        "footer_pages": [(name, root + encoded) for name, encoded in chrome.footer_pages],
         **extra,
     }
 

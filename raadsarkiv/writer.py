@@ -178,14 +178,19 @@ def copy_file(source: Path, target: Path) -> None:
 
 def write_files(stage: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
     """Write `files` (path -> bytes) and `copies` (path -> source file) into the staging folder."""
+    made: set[Path] = set()  # folders made so far: one mkdir each, not one per file
+
+    def folder_for(rel: str) -> Path:
+        path = _target(stage, rel)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        return path
+
     for rel in sorted(files):
-        path = _target(stage, rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[rel])
+        folder_for(rel).write_bytes(files[rel])
     for rel in sorted(copies):
-        path = _target(stage, rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        copy_file(copies[rel], path)
+        copy_file(copies[rel], folder_for(rel))
 
 
 def write_site(root: Path, out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:

@@ -85,8 +85,6 @@ def pdf_bytes(pages: list[list[str]] | None, unique: str, image: bytes | None = 
     `unique` goes into a comment, so no two generated files have the same bytes
     (the leak gate finds a closed bilag's bytes under any name).
     """
-    objects: list[bytes] = []
-    page_ids: list[int] = []
     contents: list[bytes | None] = []
     if pages:
         for lines in pages:

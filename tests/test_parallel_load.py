@@ -1,12 +1,13 @@
-"""Loading in worker processes gives exactly what loading in one process gives."""
+"""Loading and rendering in worker processes give exactly what one process gives."""
 
 import shutil
 from pathlib import Path
 
 import pytest
+from jinja2 import UndefinedError
 
 from conftest import copy_project
-from raadsarkiv import loader
+from raadsarkiv import loader, render
 from raadsarkiv.pipeline import check, render_site
 
 
@@ -47,3 +48,42 @@ def test_parallel_load_reports_problems_in_file_order(tmp_path: Path, monkeypatc
     parallel = check(root).problems
     assert parallel == serial
     assert sum("unknown key 'kinde'" in p.message for p in parallel) == 2
+
+
+def test_parallel_render_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages rendered in forked worker processes are byte for byte, and in order, what one process renders."""
+    root = copy_project(tmp_path)
+    checked = check(root)
+    assert checked.ok and checked.site is not None
+    serial, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    calls: list[int] = []
+    original = render.ProcessPoolExecutor
+
+    def counting_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", counting_pool)
+    assert render_site(root, checked.site, bilag_text=checked.bilag_text)[0] == serial  # without parallel=True: serial
+    assert not calls, "render_site used worker processes without parallel=True (the live preview must not)"
+    parallel, _ = render_site(root, checked.site, bilag_text=checked.bilag_text, parallel=True)
+    assert calls, "the parallel path was not taken"
+    assert list(parallel.items()) == list(serial.items())
+
+
+def test_parallel_render_raises_a_page_error_as_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that fails in a worker fails the build with the error serial rendering raises."""
+    root = copy_project(tmp_path)
+    template = root / "templates" / "meeting.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ item.title }}", "{{ item.no_such_key }}", 1), encoding="utf-8")
+    checked = check(root)
+    assert checked.site is not None
+    with pytest.raises(UndefinedError) as serial:
+        render_site(root, checked.site)
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    with pytest.raises(UndefinedError) as parallel:
+        render_site(root, checked.site, parallel=True)
+    assert str(parallel.value) == str(serial.value)
