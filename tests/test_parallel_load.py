@@ -58,6 +58,8 @@ def test_parallel_render_matches_serial(tmp_path: Path, monkeypatch: pytest.Monk
     serial, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    # Earlier tests in the session may leave threads running (the browser tests' HTTP server); a build has none.
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
     calls: list[int] = []
     original = render.ProcessPoolExecutor
 
@@ -83,6 +85,7 @@ def test_parallel_render_raises_a_page_error_as_serial(tmp_path: Path, monkeypat
     with pytest.raises(UndefinedError) as serial:
         render_site(root, checked.site)
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
     monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
     with pytest.raises(UndefinedError) as parallel:
         render_site(root, checked.site, parallel=True)
