@@ -58,25 +58,19 @@ def extract_pdf(path: Path) -> str:
     return "\n\n".join(page for page in pages if page)
 
 
+def _read_entry(cache: Path, key: str) -> dict:
+    """A cache entry of this extractor version ({} if there is none or it is unreadable)."""
+    try:
+        entry = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return entry if isinstance(entry, dict) and entry.get("version") == EXTRACTOR_VERSION else {}
+
+
 def _read_cache(cache: Path, key: str) -> str | None:
-    try:
-        entry = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(entry, dict) or entry.get("version") != EXTRACTOR_VERSION or not isinstance(entry.get("text"), str):
-        return None
-    return entry["text"]
-
-
-def _read_failure(cache: Path, key: str) -> str | None:
-    """The cached reason a file's text could not be read, if that is what the cache holds."""
-    try:
-        entry = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(entry, dict) or entry.get("version") != EXTRACTOR_VERSION or not isinstance(entry.get("error"), str):
-        return None
-    return entry["error"]
+    """The cached text of a file, if that is what the cache holds."""
+    text = _read_entry(cache, key).get("text")
+    return text if isinstance(text, str) else None
 
 
 def _write_cache(cache: Path, key: str, text: str | None = None, error: str | None = None) -> None:
@@ -104,8 +98,9 @@ def bilag_texts(root: Path, site: Site, problems: Problems, store: bool = True) 
             continue
         path = root / "content" / rel
         key = file_hash(path)
-        text = _read_cache(cache, key)
-        error = None if text is not None else _read_failure(cache, key)
+        entry = _read_entry(cache, key)
+        text = entry["text"] if isinstance(entry.get("text"), str) else None
+        error = entry["error"] if text is None and isinstance(entry.get("error"), str) else None
         if text is None and error is None:
             try:
                 text = extract_pdf(path)
