@@ -74,7 +74,16 @@ class SiteConfig(Strict):
         default=DEFAULT_DECISION_SECTIONS, min_length=1,
         description="Section names holding a decision; '*' matches any text, e.g. 'Beslutning fra *'",
     )
+    shared_case_numbers: list[Text] = Field(
+        default=[],
+        description="Case numbers that many unrelated items share (a whole year filed under one case): shown on the items, "
+                    "but never used to link them as one case; '*' matches any text, e.g. '00.01.00-A00-*'",
+    )
     accessibility: Accessibility
+
+    def is_shared_case(self, number: str) -> bool:
+        """Whether items with this case number are not one case (`shared_case_numbers`)."""
+        return any(fnmatch.fnmatchcase(number, pattern) for pattern in self.shared_case_numbers)
 
     @field_validator("base_url")
     @classmethod

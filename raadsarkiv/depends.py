@@ -14,16 +14,20 @@ from collections.abc import Iterable
 
 from . import urls
 from .linker import ItemRef, Site, neighbours
-from .model import LinkRef
+from .model import LinkRef, Meeting
 from .views import bilag_lists, bilag_place
 
 EVERYTHING = "*"
 
 
+def _bodies(site: Site, meeting: Meeting) -> set[str]:
+    """The files of a meeting's bodies (all of them, for a joint meeting): pages naming the meeting show their names."""
+    return {site.content.bodies[slug].path for slug in meeting.meta.bodies if slug in site.content.bodies}
+
+
 def _item_ref(site: Site, ref: ItemRef) -> set[str]:
-    """An item shown on another page: its meeting and the meeting's body (for the name)."""
-    body = site.content.bodies.get(ref.meeting.meta.body)
-    return {ref.meeting.path, *([body.path] if body else [])}
+    """An item shown on another page: its meeting and the meeting's bodies (for the name)."""
+    return {ref.meeting.path} | _bodies(site, ref.meeting)
 
 
 def _links(site: Site, links: Iterable[LinkRef]) -> set[str]:
@@ -51,13 +55,13 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         urls.NOT_FOUND: set(),
     }
     for slug, body in content.bodies.items():
-        deps[urls.body(slug)] = {body.path} | {m.path for m in site.meetings_by_body.get(slug, [])} | _links(site, body.links)
+        meetings = site.meetings_by_body.get(slug, [])
+        deps[urls.body(slug)] = {body.path} | {m.path for m in meetings} | _links(site, body.links)
+        deps[urls.body(slug)] |= {path for m in meetings if len(m.meta.bodies) > 1 for path in _bodies(site, m)}  # "fællesmøde med …"
     for meeting in content.meetings:
-        found = {meeting.path} | _links(site, meeting.links)
-        body = content.bodies.get(meeting.meta.body)
-        if body:
-            found.add(body.path)
-        found |= {m.path for m in neighbours(site, meeting) if m is not None}
+        found = {meeting.path} | _links(site, meeting.links) | _bodies(site, meeting)
+        for slug in meeting.meta.bodies:  # a joint meeting has a previous and next meeting in each body
+            found |= {m.path for m in neighbours(site, meeting, slug) if m is not None}
         for item in meeting.items:
             for ref in site.cases.get(item.meta.case_number, []) if item.meta.case_number else []:
                 found |= _item_ref(site, ref)
@@ -113,8 +117,7 @@ def _bilag_list_dependencies(site: Site) -> dict[str, set[str]]:
         for info in infos:
             found |= {f"content/{info.rel}"} | sources.get(info.rel, set())
         for source in set(found) & meetings.keys():
-            body = content.bodies.get(meetings[source].meta.body)
-            found |= {body.path} if body else set()
+            found |= _bodies(site, meetings[source])
         deps[page] = found
     return deps
 

@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from .cpr import mask_all
 from .errors import Problems
 from .markdown import sanitize, slugify, wrap_tables
-from .model import LinkRef
+from .model import ITEM_NUMBER, LinkRef
 
 ITEM_MARKERS = ("lukket", "offentlig-beslutning")
 LINK_MARKERS = ("lukket",)
@@ -34,8 +34,9 @@ OPEN, CLOSE = "\ufdd0", "\ufdd1"
 PLACEHOLDER_RE = re.compile(f"{OPEN}(/?)([ai])(\\d+){CLOSE}")
 # `{…}` holding a marker word, after normalising (see `plain`): a marker the parse did not take.
 STRAY_MARKER_RE = re.compile(r"\{[^{}]*(?:lukket|offentlig)|(?:lukket|offentlig)[^{}]*\}|[(\[<]\s*lukket\s*[)\]>]")
-ITEM_HEADING_RE = re.compile(r"^(?P<number>\d+)\.?(?:\s+(?P<title>[^{}]*?))?\s*(?:\{(?P<markers>[^{}]*)\})?$")
+ITEM_HEADING_RE = re.compile(r"^(?P<number>" + ITEM_NUMBER + r")\.?(?:\s+(?P<title>[^{}]*?))?\s*(?:\{(?P<markers>[^{}]*)\})?$")
 LINK_MARKER_RE = re.compile(r"^[ \t]*\{(?P<words>[^{}\n]*)\}")
+CLOSED_TITLE_RE = re.compile(r"[ \t]+\{lukket\}[ \t]*$")  # `- Notat om enkeltsag {lukket}`: a closed bilag without a file
 RAW_TAG_RE = re.compile(r"<\s*(a|img|h[1-6]|base|form)\b", re.I)
 HASH_WITHOUT_SPACE_RE = re.compile(r"^\s*#{1,6}[^\s#]")
 # Where an HTML comment ends as the sanitizer (an HTML5 parser) reads it: `-->`, also `--!>`, and `<!-->` / `<!--->`
@@ -126,7 +127,9 @@ class _Parse:
     def check_blocks(self) -> None:
         """What CommonMark renders differently from what the editor meant is an error, never a guess."""
         headings = {id(self.tokens[i + 1]) for i, t in enumerate(self.tokens) if t.type == "heading_open" and t.tag in ("h2", "h3")}
-        for token in self.tokens:
+        for position, token in enumerate(self.tokens):
+            if token.type == "inline" and self.meeting and self._in_list_item(position):
+                self._take_closed_title(token)
             if token.type in ("fence", "code_block"):
                 self._check_code(token)
             elif token.type == "html_block":
@@ -146,6 +149,32 @@ class _Parse:
                     if HASH_WITHOUT_SPACE_RE.match(text):
                         self.error(self.line(token, offset), f"'{shown(text.strip()[:80])}' looks like a heading but is not one: "
                                    "put a space after the #, e.g. '## 3. Godkendelse af referat'")
+
+    def _in_list_item(self, position: int) -> bool:
+        """Whether the inline token at `position` is the first paragraph of a bullet list item (`- text`)."""
+        item = self.tokens[position - 2] if position >= 2 else None
+        return item is not None and item.type == "list_item_open" and item.markup in ("-", "*", "+") \
+            and self.tokens[position - 1].type == "paragraph_open"  # a bullet list: `3. Titel {lukket}` is no bilag
+
+    def _take_closed_title(self, token: Token) -> None:
+        """`- Notat om enkeltsag {lukket}`: a closed bilag listed by its title only (no file, never a link).
+
+        The title is wrapped in a link without a target, marked {lukket}: it is rendered as any closed
+        bilag's link (title and label, no href), and the loader checks it stands in a Bilag section.
+        """
+        children = token.children or []
+        if not children or children[-1].type != "text" or any(c.type in ("link_open", "image") for c in children):
+            return
+        match = CLOSED_TITLE_RE.search(children[-1].content)
+        title = "".join(c.content for c in _walk(children) if c.type in ("text", "code_inline"))
+        if match is None or not title[: len(title) - len(match.group(0))].strip():
+            return
+        children[-1].content = children[-1].content[: match.start()]
+        opening, closing = Token("link_open", "a", 1), Token("link_close", "a", -1)
+        opening.attrs = {"href": ""}
+        opening.meta["no_file"] = True
+        closing.meta["markers"] = (["lukket"], self.line(token, token.content.count("\n")))
+        token.children = [opening, *children, closing]
 
     def _check_code(self, token: Token) -> None:
         start = self.line(token)
@@ -196,7 +225,7 @@ class _Parse:
 
     # --- links -------------------------------------------------------------------------
 
-    def collect_links(self, item_of: Callable[[int], int | None]) -> None:
+    def collect_links(self, item_of: Callable[[int], str | None]) -> None:
         """Number every link and image in document order; `item_of(token index)` says which item it is in."""
         for position, token in enumerate(self.tokens):
             if token.type != "inline":
@@ -222,6 +251,7 @@ class _Parse:
                         self.rel, self.line(token, offset), str(opening.attrs.get("href", "")),
                         _text_between(token.children or [], opening, child), closed=bool(words),
                         item=item_of(position), title=str(opening.attrs.get("title", "")) or None, index=number,
+                        no_file=bool(opening.meta.get("no_file")),
                     )
                 elif child.type == "image":
                     child.meta["index"] = len(self.links)
@@ -313,7 +343,7 @@ def parse_document(rel: str, body: str, first_line: int, problems: Problems, hea
             if new == 1:
                 parse.error(parse.line(token), "level-1 heading (#): the page title comes from `title:`; start sections with ##")
             elif new > level + 1:
-                parse.error(parse.line(token), f"heading level {new} follows level {level}; do not skip levels (use {'#' * (level + 1)})")
+                parse.error(parse.line(token), skipped_level(new, level))
             level = new
         if heading_ids:
             explicit = _explicit_id(parse.tokens[position + 1])
@@ -326,6 +356,28 @@ def parse_document(rel: str, body: str, first_line: int, problems: Problems, hea
             headings.append((new, anchor, text))
     parse.collect_links(lambda position: None)
     return Parsed(parse.render(0, len(parse.tokens)), [], parse.links, anchors, headings)
+
+
+def skipped_level(new: int, level: int, meeting: bool = False) -> str:
+    """The one message for a heading that skips a level (## then ####), in pages, strategies and meetings alike."""
+    message = f"heading level {new} follows level {level}; do not skip levels (use {'#' * (level + 1)})"
+    if meeting and level == 1:
+        return message[: message.index(" (use")] + ": before the first item, write a sub-heading as bold text (**…**), since ## starts an item"
+    if meeting and level == 2:
+        return message + ": in a meeting ### is a section (### Sagsfremstilling …), so put the sub-heading inside one"
+    return message
+
+
+def _check_levels(parse: _Parse) -> None:
+    """Top-level headings never skip a level: the page title (h1), items (##), sections (###), then free sub-headings."""
+    level = 1
+    for token in parse.tokens:
+        if token.type == "heading_open" and token.level == 0:
+            new = int(token.tag[1])
+            if new > level + 1 and not (level == 1 and new == 3):  # a ### before the first item has its own error
+                parse.error(parse.line(token), skipped_level(new, level, meeting=True))
+            if new > 1:  # an h1 is refused (its own error) and does not reset the levels
+                level = new
 
 
 def _explicit_id(inline: Token) -> str | None:
@@ -373,19 +425,32 @@ def parse_meeting(rel: str, body: str, first_line: int, problems: Problems) -> t
         block.end_line = following[0].line if following else first_line + len(parse.lines)
         spans.append((block, start if block.kind == "intro" else start + 3, end))  # skip heading open/inline/close
 
-    item_at: dict[int, int | None] = {}
-    current: int | None = None
+    item_at: dict[int, str | None] = {}
+    current: str | None = None
     for block, start, end in spans:
         if block.kind == "item":
             match = ITEM_HEADING_RE.match(normalise_heading(block.heading))
-            current = int(match.group("number")) if match else -block.line  # unparsable: never attributed to an open item
+            current = match.group("number") if match else f"?{block.line}"  # unparsable: never attributed to an open item
         for position in range(start, end):
             item_at[position] = current if block.kind != "intro" else None
     parse.collect_links(lambda position: item_at.get(position))
     _check_references(parse, spans)
+    _check_rules(parse, spans)
+    _check_levels(parse)
     for block, start, end in spans:
         block.html = parse.render(start, end)
     return parse, spans
+
+
+def _check_rules(parse: _Parse, spans: list[tuple[Block, int, int]]) -> None:
+    """A `---` inside an item renders as a horizontal line, which looks like the line between items: warn."""
+    for block, start, end in spans:
+        for token in parse.tokens[start:end] if block.kind != "intro" else []:
+            if token.type == "hr":
+                written = parse.lines[token.map[0]].strip() if token.map else token.markup
+                parse.problems.warning(parse.rel, parse.line(token), f"'{shown(written[:20])}' inside an item is shown as a "
+                                       "horizontal line, like the line between items; if the section does not apply, write "
+                                       "'Ikke relevant' instead (or delete the line)")
 
 
 def _check_references(parse: _Parse, spans: list[tuple[Block, int, int]]) -> None:

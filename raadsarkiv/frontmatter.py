@@ -121,17 +121,14 @@ def _walk(node: Node, path: Path, lines: dict[Path, int], raw: dict[Path, str]) 
     elif isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
-            key_path: Path = path + (_as_key(key),)
+            if isinstance(key_node, ScalarNode):
+                key_node.tag = "tag:yaml.org,2002:str"  # a key is its text: `3.10:` is item 3.10, not the number 3.1
+            key_path: Path = path + (key,)
             lines[key_path] = key_node.start_mark.line + 1
             _walk(value_node, key_path, lines, raw)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), lines, raw)
-
-
-def _as_key(key: str) -> str | int:
-    """Mapping keys that look like integers are stored as ints (item numbers)."""
-    return int(key) if key.isdigit() else key
 
 
 def parse_yaml(text: str, first_line: int = 1, what: str = "front matter") -> FrontMatter:

@@ -85,7 +85,7 @@ class Site:
     bilag: dict[str, BilagInfo]
     meetings_by_body: dict[str, list[Meeting]]
     strategy_refs: dict[str, list[ItemRef]]
-    item_refs: dict[tuple[str, int], list[ItemRef]]
+    item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
     cases: dict[str, list[ItemRef]]
 
 
@@ -139,6 +139,8 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
     """Validate identities, references and output paths of the full content."""
     index = build_index(content)
     for link in _all_links(content):
+        if link.no_file:
+            continue  # a closed bilag listed by title: nothing to resolve
         try:
             resolve(link, index, content.bilag_files)
         except BadRef as exc:
@@ -154,23 +156,26 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
             )
     same: dict[tuple, list[Meeting]] = defaultdict(list)
     for meeting in content.meetings:
-        same[meeting.key].append(meeting)
-        body = meeting.meta.body
-        if body not in content.bodies and f"bodies/{body}.md" not in content.failed:
-            valid = ", ".join(sorted(content.bodies)) or "(none: add one in content/bodies/)"
-            problems.error(
-                meeting.path, meeting.lines.get("body", 1),
-                f"unknown body '{body}'; expected the name of a file in content/bodies/ without .md: {valid}",
-            )
-    for meetings in same.values():
-        if len(meetings) > 1:
-            for meeting in meetings:
-                others = ", ".join(m.path for m in meetings if m is not meeting)
+        for position, body in enumerate(meeting.meta.bodies):
+            same[(body, *meeting.key[1:])].append(meeting)
+            if body not in content.bodies and f"bodies/{body}.md" not in content.failed:
+                valid = ", ".join(sorted(content.bodies)) or "(none: add one in content/bodies/)"
                 problems.error(
-                    meeting.path, meeting.lines.get("date", 1),
-                    f"another meeting has the same body, date and kind ({others}); "
-                    "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files",
+                    meeting.path, meeting.lines.get(f"body.{position}", meeting.lines.get("body", 1)),
+                    f"unknown body '{body}'; expected the name of a file in content/bodies/ without .md: {valid}",
                 )
+    twins: dict[str, set[str]] = defaultdict(set)
+    for meetings in same.values():
+        for meeting in meetings:
+            twins[meeting.path] |= {m.path for m in meetings if m is not meeting}
+    for meeting in content.meetings:
+        if twins[meeting.path]:
+            problems.error(
+                meeting.path, meeting.lines.get("date", 1),
+                f"another meeting has the same body, date and kind ({', '.join(sorted(twins[meeting.path]))}); "
+                "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files; "
+                "if the body met twice that day, add `sequence: 2` to the later meeting",
+            )
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:
             problems.error(
@@ -208,10 +213,12 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     targets: dict[tuple[str, str], Target] = {}
     bilag: dict[str, BilagInfo] = {}
     strategy_refs: dict[str, list[ItemRef]] = defaultdict(list)
-    item_refs: dict[tuple[str, int], list[ItemRef]] = defaultdict(list)
-    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.body, m.meta.kind))
+    item_refs: dict[tuple[str, str], list[ItemRef]] = defaultdict(list)
+    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
     by_path = {m.path.removeprefix("content/"): m for m in meetings}
     for link in _all_links(content):
+        if link.no_file:
+            continue
         try:
             target = resolve(link, index, content.bilag_files)
         except BadRef:
@@ -234,8 +241,8 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
                 _add(strategy_refs[target.key], ref)
             elif target.kind == "meeting" and target.key != meeting.path.removeprefix("content/"):
                 linked = by_path.get(target.key)
-                if linked and target.anchor.startswith("punkt-"):
-                    number = int(target.anchor.removeprefix("punkt-").split("-")[0])
+                number = _item_at_anchor(linked, target.anchor) if linked else None
+                if linked and number is not None:
                     _add(item_refs[(linked.path, number)], ref)
     for link in _all_links(content):  # bilag linked only from pages, strategies or bodies are published too
         target = targets.get((link.source, link.href))
@@ -244,14 +251,23 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     by_body: dict[str, list[Meeting]] = defaultdict(list)
     cases: dict[str, list[ItemRef]] = defaultdict(list)
     for meeting in meetings:
-        by_body[meeting.meta.body].append(meeting)
+        for body in meeting.meta.bodies:  # a joint meeting is listed under each of its bodies
+            by_body[body].append(meeting)
         for item in meeting.items:
-            if item.meta.case_number:
+            if item.meta.case_number and not config.is_shared_case(item.meta.case_number):
                 cases[item.meta.case_number].append(ItemRef(meeting, item))
     public_links: dict[str, dict[int, LinkRef]] = defaultdict(dict)
     for link in _all_links(content):
         public_links[link.source][link.index] = link
     return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
+
+
+def _item_at_anchor(meeting: Meeting, anchor: str) -> str | None:
+    """The number of the item an anchor belongs to (`punkt-3a`, `punkt-3-1-beslutning`), or None."""
+    for item in meeting.items:
+        if anchor == item.anchor or any(anchor == section.anchor for section in item.sections):
+            return item.number
+    return None
 
 
 def _bilag_info(rel: str, title: str, sizes: dict[str, int]) -> BilagInfo:
@@ -266,9 +282,9 @@ def _add(refs: list[ItemRef], ref: ItemRef) -> None:
         refs.append(ref)
 
 
-def neighbours(site: Site, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
-    """The previous and next meeting of the same body."""
-    siblings = site.meetings_by_body.get(meeting.meta.body, [])
+def neighbours(site: Site, meeting: Meeting, body: str | None = None) -> tuple[Meeting | None, Meeting | None]:
+    """The previous and next meeting of the same body (of `body`, for a joint meeting; default: its home body)."""
+    siblings = site.meetings_by_body.get(body or meeting.meta.home, [])
     position = next(i for i, m in enumerate(siblings) if m.path == meeting.path)
     previous = siblings[position - 1] if position > 0 else None
     following = siblings[position + 1] if position + 1 < len(siblings) else None

@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from .public import Fragment, _is_public_link, published_fragments, published_front_matter, scan_cpr
 from .model import (
+    ITEM_NUMBER_HINT,
     AgendaItem,
     Body,
     BodyMeta,
@@ -36,6 +37,7 @@ from .model import (
     Section,
     Strategy,
     StrategyMeta,
+    item_order,
 )
 from .validation import validate
 
@@ -67,6 +69,7 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
 
 def parse_meeting_body(
     rel: str, body: str, body_line: int, meta: MeetingMeta, vocabulary: Vocabulary, problems: Problems,
+    item_lines: dict[str, int] | None = None,
 ) -> tuple[str, list[AgendaItem], list[LinkRef]]:
     """The meeting grammar over the one parse: intro, then `## <number>. <title> {markers}` items with `###` sections."""
     parse, spans = parse_meeting(rel, body, body_line, problems)
@@ -74,7 +77,7 @@ def parse_meeting_body(
     intro_html = ""
     items: list[AgendaItem] = []
     current: AgendaItem | None = None
-    seen_numbers: dict[int, int] = {}
+    seen_numbers: dict[str, int] = {}
     for block, _, _ in spans:
         source = "\n".join(lines[block.line - body_line + (block.kind != "intro"): block.end_line - body_line])
         if block.kind == "intro":
@@ -86,8 +89,9 @@ def parse_meeting_body(
                 current.intro_source = source if current.closed else ""
                 items.append(current)
         elif current is None:
-            if not items:  # an unparsable item heading was reported already
+            if not any(b.kind == "item" and b.line < block.line for b, _, _ in spans):
                 problems.error(rel, block.line, "section heading (###) before the first item; start an item with '## <number>. <title>'")
+            # else: its item heading could not be read, which was reported already
         else:
             _section(rel, block, current, vocabulary, source, problems)
     for item, following in zip(items, [*items[1:], None]):
@@ -95,14 +99,30 @@ def parse_meeting_body(
         if item.public_decision and not any(section.decision for section in item.sections):
             problems.error(rel, item.line, "item is marked {lukket offentlig-beslutning} but has no decision section "
                            f"({', '.join(vocabulary.decisions)}); add one, or write {{lukket}}")
+    _check_closed_titles(rel, items, parse.links, problems)
     for number in meta.items:
         if number not in seen_numbers:
-            problems.error(rel, 1, f"'items.{number}' in the front matter, but there is no item {number} in the text")
+            problems.error(rel, item_lines.get(number, 1) if item_lines else 1,
+                           f"'items.{number}' in the front matter, but there is no item {number} in the text")
     return intro_html, items, parse.links
 
 
+def _check_closed_titles(rel: str, items: list[AgendaItem], links: list[LinkRef], problems: Problems) -> None:
+    """A closed bilag listed by title only (`- Titel {lukket}`) belongs in an item's Bilag section."""
+    by_number = {item.number: item for item in items}
+    for link in links:
+        if not link.no_file:
+            continue
+        item = by_number.get(link.item) if link.item is not None else None
+        section = max((s for s in item.sections if s.line <= link.line), key=lambda s: s.line, default=None) if item else None
+        if section is None or section.name.casefold() != "bilag":
+            problems.error(rel, link.line, f"'- {shown(link.text[:60])} {{lukket}}' lists a closed bilag by its title, which "
+                           "works only in an item's Bilag section (### Bilag); for a public bilag, link its file: "
+                           "'- [Titel](../../bilag/…/fil.pdf)'")
+
+
 def _item(
-    rel: str, block: Block, meta: MeetingMeta, items: list[AgendaItem], seen: dict[int, int], problems: Problems,
+    rel: str, block: Block, meta: MeetingMeta, items: list[AgendaItem], seen: dict[str, int], problems: Problems,
 ) -> AgendaItem | None:
     """An item from its heading; every heading at item level must be one, with exact markers or none."""
     text = normalise_heading(block.heading)
@@ -116,9 +136,10 @@ def _item(
             if match is None:
                 return None
         else:
-            problems.error(rel, block.line, f"item heading '{shown(text)}' must be '## <number>. <title>', e.g. '## 3. Godkendelse af referat'")
+            problems.error(rel, block.line, f"item heading '{shown(text)}' must be '## <number>. <title>', where the number is "
+                           f"{ITEM_NUMBER_HINT}; e.g. '## 3. Godkendelse af referat' or '## 3a. Tillægspunkt'")
             return None
-    number, title = int(match.group("number")), (match.group("title") or "").strip()
+    number, title = match.group("number"), (match.group("title") or "").strip()
     words = (match.group("markers") or "").replace(",", " ").split()
     if match.group("markers") is not None and not words:
         problems.error(rel, block.line, "empty marker {}; expected {lukket} or {lukket offentlig-beslutning}")
@@ -134,8 +155,9 @@ def _item(
                        "would be published); write {lukket} after the title: '## 3. Titel {lukket}'")
     if number in seen:
         problems.error(rel, block.line, f"item number {number} is used twice (also on line {seen[number]})")
-    elif items and number < items[-1].number:
-        problems.error(rel, block.line, f"item number {number} comes after {items[-1].number}; numbers must increase")
+    elif items and item_order(number) <= item_order(items[-1].number):
+        problems.error(rel, block.line, f"item number {number} comes after {items[-1].number}; numbers must increase "
+                       "(3, 3a, 3b, 3.1, 3.2, 4 …; gaps are fine)")
     seen.setdefault(number, block.line)
     return AgendaItem(
         number=number,
@@ -299,8 +321,10 @@ class LoadCache:
 
 
 def _key_lines(split_file: SplitFile) -> dict[str, int]:
-    """The line of every top-level front-matter key."""
-    return {str(path[0]): line for path, line in split_file.front.lines.items() if len(path) == 1}
+    """The line of every top-level front-matter key, and of each body of a joint meeting (`body.1`)."""
+    lines = {str(path[0]): line for path, line in split_file.front.lines.items() if len(path) == 1}
+    lines |= {f"body.{path[1]}": line for path, line in split_file.front.lines.items() if len(path) == 2 and path[0] == "body"}
+    return lines
 
 
 def _slug_of(shown: str, rel: str, problems: Problems) -> str | None:
@@ -326,7 +350,8 @@ def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content,
     meta = validate(MeetingMeta, split_file.front, shown, problems)
     if meta is None:
         return False
-    intro, items, links = parse_meeting_body(shown, split_file.body, split_file.body_line, meta, vocabulary, problems)
+    item_lines = {str(path[1]): line for path, line in split_file.front.lines.items() if len(path) == 2 and path[0] == "items"}
+    intro, items, links = parse_meeting_body(shown, split_file.body, split_file.body_line, meta, vocabulary, problems, item_lines)
     first_item = items[0].line if items else split_file.body_line + split_file.body.count("\n") + 1
     fragments = published_fragments((intro, split_file.body_line, first_item), items)
     fragments += published_front_matter(split_file.front, {item.number for item in items if item.closed})

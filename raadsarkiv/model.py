@@ -7,11 +7,28 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 PERIOD_RE = re.compile(r"^\d{4}(-\d{4})?$")
+# An agenda item's number: 3, a sub-item 3a, or 3.1 (3.1.2 …); numbers may run across a year with gaps (61, 62, 64).
+ITEM_NUMBER = r"\d+(?:\.\d+)*[a-z]?"
+ITEM_NUMBER_RE = re.compile(f"^{ITEM_NUMBER}$")
+ITEM_NUMBER_HINT = "a whole number, optionally with a letter or a sub-number: 3, 3a, 3.1"
 
 
 def _date(value: object) -> dt.date:
@@ -28,6 +45,34 @@ def _date(value: object) -> dt.date:
     raise ValueError("expected a date written YYYY-MM-DD, e.g. 2023-10-10")
 
 
+def date_precision(value: object) -> Literal["day", "month", "year"]:
+    """How much of a meeting's date is known: `2014` (year), `2014-03` (month) or a whole date (day)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999 or isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+        return "year"
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+        return "month"
+    return "day"
+
+
+def _meeting_date(value: object) -> dt.date:
+    """A meeting's date: YYYY-MM-DD, or only YYYY-MM or YYYY when no more is known (kept as its first day, for sorting)."""
+    precision = date_precision(value)
+    if precision == "day":
+        return _date(value)
+    text = str(value)
+    try:
+        return dt.date(int(text[:4]), int(text[5:7]) if precision == "month" else 1, 1)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real month; expected YYYY-MM, e.g. 2014-03") from None
+
+
+def _sequence(value: int) -> int:
+    if value < 2:  # its own error type: not a YAML type trap (validation.py), the number is read as meant
+        raise PydanticCustomError("sequence", f"{value} is not a later meeting of the day: leave `sequence` out for the body's "
+                                  "first meeting that day, and write sequence: 2 for its second (3 for a third)")
+    return value
+
+
 def _time(value: str) -> str:
     if not TIME_RE.match(value):
         raise ValueError(f"'{value}' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"")
@@ -40,6 +85,48 @@ def _slug(value: str) -> str:
     return value
 
 
+def _bodies(value: object) -> object:
+    """`body:` is one body slug, or a list of body slugs for a joint meeting (fællesmøde)."""
+    example = "body: [integrationsraadet-aalborg, eksempeludvalget]"
+    if isinstance(value, str):
+        parts = [part for part in re.split(r"[,;\s]+", value) if part]
+        if len(parts) > 1:
+            raise ValueError(f"'{value}' is not one body; for a joint meeting (fællesmøde) write the bodies as a list: "
+                             f"body: [{', '.join(parts)}]")
+        return _slug(value)
+    if isinstance(value, list):
+        if not value:
+            raise ValueError(f"the list of bodies is empty; write one body slug, or several for a joint meeting: {example}")
+        for entry in value:
+            if not isinstance(entry, str):
+                raise ValueError(f"every entry of the list must be a body slug (a file name in content/bodies/ without .md), "
+                                 f"got {type(entry).__name__} {entry!r}; e.g. {example}")
+            _slug(entry)
+        twice = sorted({entry for entry in value if value.count(entry) > 1})
+        if twice:
+            raise ValueError(f"body '{twice[0]}' is listed twice; list each body of a joint meeting once")
+        return value
+    raise ValueError(f"expected a body slug, or for a joint meeting (fællesmøde) a list of body slugs: {example}")
+
+
+def _item_number(value: str) -> str:
+    if not ITEM_NUMBER_RE.match(value):
+        raise ValueError(f"'{value}' is not an item number; expected {ITEM_NUMBER_HINT}")
+    return value
+
+
+def item_anchor(number: str) -> str:
+    """An item's anchor: item 3 is `punkt-3`, 3a `punkt-3a`, 3.1 `punkt-3-1`."""
+    return "punkt-" + number.replace(".", "-")
+
+
+def item_order(number: str) -> tuple[int, ...]:
+    """A sort key for item numbers: 3 < 3a < 3b < 3.1 < 3.2 < 4 (a letter counts after the number's own parts)."""
+    letter = number[-1] if number[-1].isalpha() else ""
+    parts = tuple(int(part) for part in number.rstrip(letter).split("."))
+    return (*parts, 0, ord(letter) - ord("a") + 1) if letter else parts
+
+
 def _period(value: str) -> str:
     if not PERIOD_RE.match(value):
         raise ValueError(f"'{value}' is not a period; expected \"YYYY\" or \"YYYY-YYYY\" in quotes")
@@ -47,10 +134,13 @@ def _period(value: str) -> str:
 
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
+MeetingDate = Annotated[dt.date, BeforeValidator(_meeting_date), WithJsonSchema(
+    {"oneOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}, {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
 # WithJsonSchema only shapes the exported JSON Schema (editors' tools); validation stays the functions above.
 Time = Annotated[StrictStr, AfterValidator(_time), WithJsonSchema({"type": "string", "pattern": TIME_RE.pattern})]
 Slug = Annotated[StrictStr, AfterValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
 Text = Annotated[StrictStr, Field(min_length=1)]
+ItemNumber = Annotated[StrictStr, AfterValidator(_item_number), WithJsonSchema({"type": "string", "pattern": ITEM_NUMBER_RE.pattern})]
 
 
 class Strict(BaseModel):
@@ -88,9 +178,15 @@ class ItemMeta(Strict):
 class MeetingMeta(Strict):
     """Front matter of a meeting file (agenda or minutes)."""
 
-    body: Slug = Field(description="Slug of the body (file name in content/bodies/)")
-    date: Date
+    body: Annotated[
+        str | list[str], BeforeValidator(_bodies),
+        WithJsonSchema({"oneOf": [{"type": "string", "pattern": SLUG_RE.pattern},
+                                  {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}, "minItems": 1}]}),
+    ] = Field(description="Slug of the body (file name in content/bodies/), or a list of them for a joint meeting")
+    date: MeetingDate = Field(description="YYYY-MM-DD; YYYY-MM or YYYY when only the month or year is known")
     kind: Literal["referat", "dagsorden"]
+    sequence: Annotated[StrictInt, AfterValidator(_sequence), WithJsonSchema({"type": "integer", "minimum": 2})] | None = Field(
+        default=None, description="2 for the body's second meeting that day (3 for a third …); omit for the first")
     start: Time | None = Field(default=None, description='Start time, quoted "HH:MM"')
     end: Time | None = Field(default=None, description='End time, quoted "HH:MM"')
     place: Text | None = None
@@ -98,8 +194,38 @@ class MeetingMeta(Strict):
     absent: list[Absence] = []
     note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
     source: Text | None = Field(default=None, description="Where the original was published")
-    items: dict[int, ItemMeta] = Field(default={}, description="Case metadata per item number")
+    items: dict[ItemNumber, ItemMeta] = Field(default={}, description="Case metadata per item number (4, 3a, 3.1)")
     reviewed_cpr: list[StrictStr] = []
+
+    _precision: Literal["day", "month", "year"] = PrivateAttr("day")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_precision(cls, data: object, handler: ModelWrapValidatorHandler[MeetingMeta]) -> MeetingMeta:
+        """Remember how much of `date` was written: the validated `date` is a whole date (its first day)."""
+        meta = handler(data)
+        if isinstance(data, dict):
+            meta._precision = date_precision(data.get("date"))
+        return meta
+
+    @property
+    def precision(self) -> Literal["day", "month", "year"]:
+        return self._precision
+
+    @property
+    def when(self) -> When:
+        """The date as it is shown and published: as precise as written, and which of the day's meetings."""
+        return When(self.date, self.precision, self.sequence)
+
+    @property
+    def bodies(self) -> list[str]:
+        """Every body of the meeting: one, or several for a joint meeting (fællesmøde)."""
+        return [self.body] if isinstance(self.body, str) else list(self.body)
+
+    @property
+    def home(self) -> str:
+        """The body the meeting is filed and published under: the first listed."""
+        return self.bodies[0]
 
 
 class StrategyMeta(Strict):
@@ -126,6 +252,26 @@ class PageMeta(Strict):
 # --- Parsed content (plain data, filled by the loader) ---------------------------------
 
 
+@dataclass(frozen=True, order=True)
+class When:
+    """A meeting's date as shown: a day, or only a month or year (an old export), and its number that day."""
+
+    date: dt.date  # the first day of the month or year when only that is known: used for sorting only
+    precision: Literal["day", "month", "year"] = "day"
+    sequence: int | None = None  # 2 for the body's second meeting that day
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    def isoformat(self) -> str:
+        """'2023-10-10', '2014-03' or '2014': as much as is known (a valid HTML <time> value)."""
+        return {"year": f"{self.date.year:04d}", "month": self.date.isoformat()[:7]}.get(self.precision, self.date.isoformat())
+
+    def toordinal(self) -> int:
+        return self.date.toordinal()
+
+
 @dataclass(frozen=True)
 class LinkRef:
     """A link or image in Markdown, as the editor wrote it."""
@@ -135,10 +281,11 @@ class LinkRef:
     href: str
     text: str
     closed: bool = False  # a `{lukket}` marker followed the link
-    item: int | None = None  # number of the agenda item it is in
+    item: str | None = None  # number of the agenda item it is in
     image: bool = False
     title: str | None = None  # the link's title ("…" after the target), shown as a tooltip
     index: int = -1  # its number in the file (document order): the placeholder in the rendered HTML
+    no_file: bool = False  # a closed bilag listed by title only (`- Titel {lukket}` in a Bilag section): no target
 
 
 @dataclass
@@ -157,7 +304,7 @@ class Section:
 class AgendaItem:
     """A numbered agenda item."""
 
-    number: int
+    number: str  # as written: "3", "3a", "3.1"
     title: str
     line: int
     end_line: int = 0  # first line after the item
@@ -170,7 +317,7 @@ class AgendaItem:
 
     @property
     def anchor(self) -> str:
-        return f"punkt-{self.number}"
+        return item_anchor(self.number)
 
 
 @dataclass
@@ -193,9 +340,9 @@ class Meeting:
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
 
     @property
-    def key(self) -> tuple[str, dt.date, str]:
-        """The meeting's identity: body, date, kind."""
-        return (self.meta.body, self.meta.date, self.meta.kind)
+    def key(self) -> tuple[str, str, str, int]:
+        """The meeting's identity: (home) body, date (as precise as written), kind, and which of the day's meetings."""
+        return (self.meta.home, self.meta.when.isoformat(), self.meta.kind, self.meta.sequence or 1)
 
     @property
     def anchors(self) -> set[str]:

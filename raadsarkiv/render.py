@@ -21,14 +21,23 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from .model import When
 from .views import DANISH, PageView
 
 DATE_PATTERNS = {"long": "d. MMMM y", "weekday": "EEEE 'den' d. MMMM y", "short": "d. MMM y"}
 
 
-def date_da(value: dt.date, style: str = "long") -> str:
-    """Danish dates: '10. oktober 2023'; style 'weekday': 'tirsdag den 10. oktober 2023'."""
-    return format_date(value, DATE_PATTERNS[style], locale=DANISH)
+def date_da(value: dt.date | When, style: str = "long") -> str:
+    """Danish dates: '10. oktober 2023'; style 'weekday': 'tirsdag den 10. oktober 2023'.
+
+    A meeting's date (model.When) may be known only to the month ('marts 2014') or year ('2014'), and the
+    body's second meeting that day says so: '19. februar 2024 (2. møde)'.
+    """
+    if not isinstance(value, When):
+        return format_date(value, DATE_PATTERNS[style], locale=DANISH)
+    pattern = {"year": "y", "month": "LLLL y"}.get(value.precision, DATE_PATTERNS[style])
+    text = format_date(value.date, pattern, locale=DANISH)
+    return f"{text} ({value.sequence}. møde)" if value.sequence else text
 
 
 def make_environment(templates: Path) -> Environment:

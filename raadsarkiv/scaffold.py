@@ -319,7 +319,8 @@ def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list
     day = _date(date)
     path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}.md"
     if path.exists():
-        raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was changed")
+        raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was changed (if the body met twice that day, "
+                            f"copy it to {path.stem}-2.md and give the copy `sequence: 2`)")
     agenda = path.with_name(f"{day.isoformat()}-dagsorden.md")
     if kind == "referat" and agenda.exists():
         text = referat_from_agenda(root, agenda, path)

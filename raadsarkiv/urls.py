@@ -39,7 +39,8 @@ def body(slug: str) -> str:
 
 
 def meeting(m: Meeting) -> str:
-    return f"udvalg/{m.meta.body}/{m.meta.date.isoformat()}-{m.meta.kind}/index.html"
+    extra = f"-{m.meta.sequence}" if m.meta.sequence else ""  # the body's second (third …) meeting that day
+    return f"udvalg/{m.meta.home}/{m.meta.when.isoformat()}-{m.meta.kind}{extra}/index.html"  # 2014-03-referat: month only
 
 
 def strategy(slug: str) -> str:

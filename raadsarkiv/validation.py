@@ -91,7 +91,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[st
 def _explain(error: dict, raw: str | None, expected: str = "", allowed: list[str] | None = None) -> str:
     """One readable sentence for one pydantic error."""
     kind = error["type"]
-    key = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-")))
+    key = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-") and p != "[key]"))
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
         close = difflib.get_close_matches(name, allowed or [], n=1)
@@ -128,7 +128,7 @@ def validate(model: type[M], front: FrontMatter, path: str, problems: Problems) 
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            clean = tuple(p for p in loc if not str(p).startswith("function-"))
+            clean = tuple(p for p in loc if not str(p).startswith("function-") and p != "[key]")  # [key]: a mapping's key was wrong
             raw = front.raw.get(clean)
             if error["type"] == "missing":
                 line = front.line_of(clean[:-1]) if len(clean) > 1 else front.start_line

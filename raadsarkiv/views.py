@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 from . import urls
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links
-from .model import Meeting
+from .model import Meeting, When, item_order
 from .public import CLOSED_BILAG_LABEL
 
 DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
@@ -158,7 +158,7 @@ def body_label(site: Site, slug: str) -> str:
     return f"{body.meta.name} ({site.config.organisations[body.meta.organisation].name})"
 
 
-def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[str], date: dt.date | None) -> dict[str, Any]:
+def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[str], date: dt.date | When | None) -> dict[str, Any]:
     """What the search index learns about a page: filters (kind, bodies, organisations, year) and its date."""
     names = [site.config.organisations[slug].name for slug in organisations]
     return {
@@ -170,40 +170,75 @@ def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[st
     }
 
 
+def joined(names: list[str]) -> str:
+    """'A', 'A og B', 'A, B og C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def meeting_name(site: Site, meeting: Meeting) -> str:
+    """Who met: the body's name, or for a joint meeting 'Fællesmøde mellem A og B'."""
+    names = [site.content.bodies[slug].meta.name for slug in meeting.meta.bodies]
+    return names[0] if len(names) == 1 else f"Fællesmøde mellem {joined(names)}"
+
+
+def _organisations(site: Site, meeting: Meeting) -> list[str]:
+    return [site.content.bodies[slug].meta.organisation for slug in meeting.meta.bodies]
+
+
 def _item_ref(link: Linker, site: Site, ref: ItemRef) -> dict[str, Any]:
-    body = site.content.bodies[ref.meeting.meta.body].meta.name
     return {
         "url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
-        "body": body,
-        "date": ref.meeting.meta.date,
+        "body": meeting_name(site, ref.meeting),
+        "date": ref.meeting.meta.when,
         "kind": ref.meeting.meta.kind,
         "number": ref.item.number,
         "title": ref.item.title,
     }
 
 
+def number_label(number: str) -> str:
+    """An item number as a heading shows it: '3.', '3a.', but '3.1' (a sub-number ends without a dot)."""
+    return number if "." in number else f"{number}."
+
+
 def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
     """What a meeting page shows about the meeting itself, named one by one."""
     meta = meeting.meta
     return {
-        "date": meta.date, "kind": meta.kind, "start": meta.start, "end": meta.end, "place": meta.place,
+        "date": meta.when, "kind": meta.kind, "start": meta.start, "end": meta.end, "place": meta.place,
         "note": meta.note, "source": meta.source, "present": list(meta.present),
         "absent": [{"name": a.name, "substitute": a.substitute, "note": a.note} for a in meta.absent],
     }
 
 
+def _pagers(site: Site, link: Linker, meeting: Meeting) -> list[dict[str, Any]]:
+    """Previous and next meeting of each of the meeting's bodies (one body, or each body of a joint meeting)."""
+    pagers = []
+    for slug in meeting.meta.bodies:
+        previous, following = neighbours(site, meeting, slug)
+        if previous or following:
+            pagers.append({
+                "body": site.content.bodies[slug].meta.name,
+                "previous": previous and {"url": link.to(urls.meeting(previous)), "date": previous.meta.when, "kind": previous.meta.kind},
+                "next": following and {"url": link.to(urls.meeting(following)), "date": following.meta.when, "kind": following.meta.kind},
+            })
+    return pagers
+
+
 def meeting_view(site: Site, meeting: Meeting) -> PageView:
     page = urls.meeting(meeting)
-    body = site.content.bodies[meeting.meta.body]
-    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {body.meta.name}")
+    body = site.content.bodies[meeting.meta.home]
+    name = meeting_name(site, meeting)
+    extra = f" ({meeting.meta.sequence}. møde)" if meeting.meta.sequence else ""  # a second meeting that day
+    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {name}{extra}")
     link = Linker(site, page)
-    previous, following = neighbours(site, meeting)
     items = []
     for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
         case = item.meta.case_number
-        related = [r for r in site.cases.get(case, []) if r.meeting.path != meeting.path or r.item.number != item.number] if case else []
+        related = [r for r in site.cases.get(case, []) if r.meeting.path != meeting.path] if case else []  # other meetings only
         items.append({
             "number": item.number,
+            "label": number_label(item.number),
             "title": item.title,
             "anchor": item.anchor,
             "closed": item.closed,
@@ -221,14 +256,16 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     context.update(
         meeting=_meeting_facts(meeting),
         kind_label=KIND_LABEL[meeting.meta.kind],
-        body={"name": body.meta.name},
+        body={"name": name},
+        home={"name": body.meta.name},
         body_url=link.to(urls.body(body.slug)),
-        organisation={"name": site.config.organisations[body.meta.organisation].name},
+        joint=[{"name": site.content.bodies[slug].meta.name, "url": link.to(urls.body(slug))}
+               for slug in meeting.meta.bodies] if len(meeting.meta.bodies) > 1 else [],
+        organisation={"name": joined(sorted({site.config.organisations[o].name for o in _organisations(site, meeting)}))},
         intro=link.fragment(meeting.path, meeting.intro_html),
         items=items,
-        previous=previous and {"url": link.to(urls.meeting(previous)), "date": previous.meta.date, "kind": previous.meta.kind},
-        next=following and {"url": link.to(urls.meeting(following)), "date": following.meta.date, "kind": following.meta.kind},
-        search_meta=search_meta(site, meeting.meta.kind, [body.slug], [body.meta.organisation], meeting.meta.date),
+        pagers=_pagers(site, link, meeting),
+        search_meta=search_meta(site, meeting.meta.kind, meeting.meta.bodies, _organisations(site, meeting), meeting.meta.when),
     )
     return PageView(page, "meeting.html", context)
 
@@ -240,9 +277,10 @@ def body_view(site: Site, slug: str) -> PageView:
     link = Linker(site, page)
     years: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for meeting in reversed(site.meetings_by_body.get(slug, [])):
+        others = [site.content.bodies[other].meta.name for other in meeting.meta.bodies if other != slug]
         years[meeting.meta.date.year].append({
-            "url": link.to(urls.meeting(meeting)), "date": meeting.meta.date, "kind": KIND_LABEL[meeting.meta.kind],
-            "item_count": len(meeting.items),
+            "url": link.to(urls.meeting(meeting)), "date": meeting.meta.when, "kind": KIND_LABEL[meeting.meta.kind],
+            "item_count": len(meeting.items), "joint_with": joined(others) if others else None,
         })
     context.update(
         body={"name": body.meta.name, "type": body.meta.type}, description=link.fragment(body.path, body.html),
@@ -259,7 +297,7 @@ def bodies_view(site: Site) -> PageView:
         meetings = site.meetings_by_body.get(slug, [])
         groups[site.config.organisations[body.meta.organisation].name].append({
             "url": link.to(urls.body(slug)), "name": body.meta.name, "type": body.meta.type, "count": len(meetings),
-            "latest": meetings[-1].meta.date if meetings else None,
+            "latest": meetings[-1].meta.when if meetings else None,
         })
     context.update(groups=sorted(groups.items()))
     return PageView(urls.BODY_INDEX, "bodies.html", context)
@@ -268,11 +306,11 @@ def bodies_view(site: Site) -> PageView:
 def home_view(site: Site) -> PageView:
     context = _common(site, urls.HOME, site.config.title)
     link = Linker(site, urls.HOME)
-    latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.body), reverse=True)[:10]
+    latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
     context.update(
         latest=[{
-            "url": link.to(urls.meeting(m)), "date": m.meta.date, "kind": KIND_LABEL[m.meta.kind],
-            "body": site.content.bodies[m.meta.body].meta.name,
+            "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": KIND_LABEL[m.meta.kind],
+            "body": meeting_name(site, m),
         } for m in latest],
         bodies=[
             {"url": link.to(urls.body(slug)), "name": b.meta.name, "organisation": site.config.organisations[b.meta.organisation].name}
@@ -289,7 +327,7 @@ def strategy_view(site: Site, slug: str) -> PageView:
     strategy = site.content.strategies[slug]
     context = _common(site, page, strategy.meta.title)
     link = Linker(site, page)
-    refs = sorted(site.strategy_refs.get(strategy.path.removeprefix("content/"), []), key=lambda r: (r.meeting.meta.date, r.item.number))
+    refs = sorted(site.strategy_refs.get(strategy.path.removeprefix("content/"), []), key=lambda r: (r.meeting.meta.date, item_order(r.item.number)))
     meta = strategy.meta
     context.update(
         strategy={"title": meta.title, "owner": meta.owner, "period": meta.period, "adopted": meta.adopted,
@@ -327,9 +365,9 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
         referrers=[_item_ref(link, site, r) for r in info.referrers],
         text=text,
         search_meta=search_meta(
-            site, "bilag", [r.meeting.meta.body for r in info.referrers],
-            [site.content.bodies[r.meeting.meta.body].meta.organisation for r in info.referrers],
-            first.meta.date if first else None,
+            site, "bilag", [slug for r in info.referrers for slug in r.meeting.meta.bodies],
+            [organisation for r in info.referrers for organisation in _organisations(site, r.meeting)],
+            first.meta.when if first else None,
         ),
     )
     return PageView(page, "bilag.html", context)
@@ -341,7 +379,7 @@ def bilag_place(info: BilagInfo) -> tuple[str, int] | None:
     if not info.referrers:
         return None
     meeting = info.referrers[0].meeting
-    return meeting.meta.body, meeting.meta.date.year
+    return meeting.meta.home, meeting.meta.date.year
 
 
 def bilag_lists(site: Site) -> dict[str, list[BilagInfo]]:
@@ -379,7 +417,7 @@ def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str)
     date = None
     if entry.kind == "meeting":
         meeting = meetings[source]
-        title, date = f"{KIND_LABEL[meeting.meta.kind]}: {content.bodies[meeting.meta.body].meta.name}", meeting.meta.date
+        title, date = f"{KIND_LABEL[meeting.meta.kind]}: {meeting_name(site, meeting)}", meeting.meta.when
     elif entry.kind == "strategy":
         title = f"Strategi: {content.strategies[entry.key].meta.title}"
     elif entry.kind == "body":
@@ -427,10 +465,10 @@ def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) ->
         ref = info.referrers[0]
         rows.append({
             **_bilag_link(link, info),
-            "date": ref.meeting.meta.date, "kind": KIND_LABEL[ref.meeting.meta.kind], "number": ref.item.number,
+            "date": ref.meeting.meta.when, "kind": KIND_LABEL[ref.meeting.meta.kind], "number": ref.item.number,
             "item_title": ref.item.title, "item_url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
         })
-    rows.sort(key=lambda r: (-r["date"].toordinal(), r["kind"], r["number"], r["title"], r["url"]))
+    rows.sort(key=lambda r: (-r["date"].toordinal(), r["kind"], item_order(r["number"]), r["title"], r["url"]))
     years = sorted(_bilag_years(site)[slug].items(), reverse=True)
     context.update(
         body={"name": body.meta.name}, organisation={"name": site.config.organisations[body.meta.organisation].name},
@@ -450,7 +488,7 @@ def bilag_other_view(site: Site, infos: list[BilagInfo]) -> PageView:
     rows = []
     for info in infos:
         linked = [_source(site, link, meetings, source) for source in sources.get(info.rel, [])]
-        rows.append({**_bilag_link(link, info), "sources": sorted(linked, key=lambda s: (s["title"], s["date"] or dt.date.min, s["url"]))})
+        rows.append({**_bilag_link(link, info), "sources": sorted(linked, key=lambda s: (s["title"], s["date"].toordinal() if s["date"] else 0, s["url"]))})
     rows.sort(key=lambda r: (r["title"], r["url"]))
     context.update(rows=rows, index_url=link.to(urls.BILAG_INDEX))
     return PageView(page, "bilag_other.html", context)

@@ -50,7 +50,8 @@ def test_a_redaction_bug_is_caught_by_the_gate(built: tuple[Path, Path, dict[str
     leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
     assert "udvalg/eksempeludvalget/2024-01-22-referat/index.html" in leaked_into
     assert any(path.startswith("pagefind/fragment/") for path in leaked_into)
-    assert {p.path for p in failure.value.problems} == {MEETING}
+    # the sample's closed items: 2024-01-22-referat.md, and the closed sub-item 16.2 of 2024-05-13-referat.md
+    assert {p.path for p in failure.value.problems} == {MEETING, "content/meetings/eksempeludvalget/2024-05-13-referat.md"}
     assert _snapshot(out) == before
 
 

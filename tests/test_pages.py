@@ -131,7 +131,9 @@ def test_previous_and_next_meeting_of_the_body(sample_site: Path) -> None:
     minutes, agenda = read(sample_site, EXAMPLE_MINUTES), read(sample_site, EXAMPLE_AGENDA)
     assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-01-15-dagsorden/index\.html" rel="prev">Forrige møde: 15\. januar 2024', minutes)
     assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-01-22-referat/index\.html" rel="next">Næste møde: 22\. januar 2024', agenda)
-    assert 'rel="next"' not in minutes and 'rel="prev"' not in agenda
+    # the sample's later meetings of the body (2024-05-13) and its meeting known only to the month (marts 2014)
+    assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-05-13-referat/index\.html" rel="next">Næste møde: 13\. maj 2024<', minutes)
+    assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2014-03-referat/index\.html" rel="prev">Forrige møde: marts 2014<', agenda)
 
 
 def test_cross_link_and_backlink_between_bodies(sample_site: Path) -> None:

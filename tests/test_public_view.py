@@ -16,6 +16,7 @@ import pytest
 from markupsafe import Markup
 
 from raadsarkiv.config import Accessibility, Organisation, SiteConfig
+from raadsarkiv.model import When
 from raadsarkiv.pipeline import check, render_site
 from raadsarkiv.views import all_views
 
@@ -23,7 +24,8 @@ from conftest import copy_project
 
 MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
 CANARIES = ["KANARIESAG4417", "KANARIEGAEST4417", "KANARIETEKST4417", "KANARIEKLE4417"]
-PLAIN = (str, int, float, bool, type(None), dt.date, Markup)
+# When: a meeting's date as precise as known (a frozen value of a date, its precision and the day's meeting number).
+PLAIN = (str, int, float, bool, type(None), dt.date, When, Markup)
 SETTINGS = (SiteConfig, Organisation, Accessibility, pydantic.AnyUrl)
 
 
@@ -68,7 +70,7 @@ def test_no_context_reaches_closed_content(project: Path) -> None:
         for canary in CANARIES:
             assert canary not in dumped, f"{canary} reachable from the template context of {view.output}"
     meeting = next(v for v in all_views(checked.site, checked.bilag_text) if v.output.endswith("2024-01-22-referat/index.html"))
-    closed = next(item for item in meeting.context["items"] if item["number"] == 3)
+    closed = next(item for item in meeting.context["items"] if item["number"] == "3")  # numbers are text: 3, 3a, 3.1
     assert closed["closed"] and closed["sections"] == [] and closed["intro"] == ""
     assert (closed["case_number"], closed["kle"], closed["guests"]) == (None, None, [])
 
@@ -87,7 +89,7 @@ def test_the_site_holds_only_public_items(project: Path) -> None:
     checked = check(project)
     assert checked.site is not None
     meeting = next(m for m in checked.site.content.meetings if m.path == MEETING)
-    closed = next(item for item in meeting.items if item.number == 3)
+    closed = next(item for item in meeting.items if item.number == "3")
     fields = {f.name: getattr(closed, f.name) for f in dataclasses.fields(closed)}
     assert "KANARIE" not in repr(fields)
-    assert 3 not in meeting.meta.items
+    assert "3" not in meeting.meta.items

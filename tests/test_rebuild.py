@@ -138,3 +138,32 @@ def test_preview_follows_bilag_between_list_pages(tmp_path: Path) -> None:
         seen |= {rel for rel in expected if rel.startswith("bilag/") and rel.count("/") <= 3 and not rel.endswith(".pdf") and "-pdf/" not in rel}
     assert {"bilag/eksempeludvalget/2023/index.html", "bilag/integrationsraadet-aalborg/2022/index.html",
             "bilag/oevrige/index.html"} <= seen  # the edits really moved bilag between list pages
+
+
+def test_preview_follows_a_joint_meeting(tmp_path: Path) -> None:
+    """A joint meeting (fællesmøde) is on each of its bodies' pages: edits to it, or to any of its bodies, re-render
+    every page that shows it; after each edit the preview holds exactly a full build."""
+    root = copy_project(tmp_path / "project")
+    preview = Rebuilder(root, tmp_path / "preview")
+    assert preview.build().ok
+    joint = root / "content/meetings/eksempeludvalget/2024-06-10-referat.md"
+    council = root / "content/bodies/integrationsraadet-aalborg.md"
+    edits = [
+        lambda: edit(council, "name: Integrationsrådet", "name: Integrationsrådet i Aalborg"),  # the other body's name
+        lambda: edit(joint, "date: 2024-06-10", "date: 2023-09-04"),  # moves before the council's 2023-10-10 meeting
+        lambda: edit(joint, "body: [eksempeludvalget, integrationsraadet-aalborg]", "body: eksempeludvalget"),  # no longer joint
+        lambda: edit(joint, "body: eksempeludvalget", "body: [eksempeludvalget, integrationsraadet-broenderslev]"),
+        lambda: edit(joint, "body: [eksempeludvalget, integrationsraadet-broenderslev]",
+                     "body: [eksempeludvalget, integrationsraadet-aalborg, integrationsraadet-broenderslev]"),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        result = preview.build()
+        assert result.ok, (number, [p.format() for p in result.problems])
+        expected = _expected_files(root)
+        written = {p.relative_to(tmp_path / "preview").as_posix(): p.read_bytes()
+                   for p in (tmp_path / "preview").rglob("*") if p.is_file()}
+        assert sorted(written) == sorted(expected), number
+        assert [rel for rel in expected if written[rel] != expected[rel]] == [], f"edit {number}: stale pages"
+    council_page = (tmp_path / "preview/udvalg/integrationsraadet-broenderslev/index.html").read_text(encoding="utf-8")
+    assert "fællesmøde med Eksempeludvalget og Integrationsrådet i Aalborg" in council_page

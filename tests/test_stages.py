@@ -24,8 +24,9 @@ def test_split_keeps_line_numbers() -> None:
     parsed = split("---\nbody: x\ndate: 2023-10-10\nitems:\n  4:\n    kle: a\n---\n\n## 1. Titel\n")
     assert parsed.front.data["date"] == dt.date(2023, 10, 10)
     assert parsed.front.line_of(("body",)) == 2
-    assert parsed.front.line_of(("items", 4, "kle")) == 6
-    assert parsed.front.line_of(("items", 4, "missing")) == 5  # nearest parent
+    assert parsed.front.data["items"] == {"4": {"kle": "a"}}  # keys are text: item numbers may be 3a or 3.10
+    assert parsed.front.line_of(("items", "4", "kle")) == 6
+    assert parsed.front.line_of(("items", "4", "missing")) == 5  # nearest parent
     assert parsed.body_line == 8
     assert parsed.body.split("\n")[1] == "## 1. Titel"
 
@@ -68,7 +69,7 @@ def test_every_field_error_at_once_with_its_line() -> None:
         "m.md:4: 'kind': expected 'referat' or 'dagsorden'",
         "m.md:5: 'start': YAML reads the unquoted value 17:00 as int 1020, not as text; put it in quotes: start: \"17:00\"",
         "m.md:6: 'end': '25:00' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"",
-        "m.md:7: unknown key 'plase'; did you mean 'place'? allowed keys here: body, date, kind, start, end, place, "
+        "m.md:7: unknown key 'plase'; did you mean 'place'? allowed keys here: body, date, kind, sequence, start, end, place, "
         "present, absent, note, source, items, reviewed_cpr",
     ]
 
