@@ -364,7 +364,7 @@ class Gate:
         leaks in exactly the same files, so a file one of them passed needs no scan by the other."""
         digest = hashlib.blake2b(digest_size=16)
         digest.update(repr(sorted(self.sizes) if self.sizes is not None else None).encode())
-        for part in (sorted("\0".join(shingle) for shingle in self._keys), sorted(self.phrases), sorted(self.hashes)):
+        for part in (sorted(map("\0".join, self._keys)), sorted(self.phrases), sorted(self.hashes)):
             digest.update("\n".join(part).encode() + b"\1")
         return digest.digest()
 
