@@ -149,9 +149,10 @@ def source_digests(root: Path, cache: LoadCache, content: Content) -> dict[str, 
     """A digest of every content file: a Markdown file's bytes (from the load), a bilag file's stat
     (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves)."""
     digests = dict(cache.digests)
+    content_dir = root / "content"
     for rel in content.bilag_files:
         try:
-            digests[f"content/{rel}"] = stat_digest(root / "content" / rel)
+            digests[f"content/{rel}"] = stat_digest(content_dir / rel)
         except OSError:
             digests[f"content/{rel}"] = b"?"
     return digests
