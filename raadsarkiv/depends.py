@@ -7,6 +7,10 @@ when its list of files differs between the two (a bilag moved to another list).
 Settings, templates and page titles (the footer of every page) touch
 everything (`signature`): then `affected` answers None, meaning "all pages".
 The live preview (rebuild.py) and `build` (pipeline.py, incremental.py) both use it.
+
+The declarations are checked against what pages really read: tests/test_depends.py records
+every read of a meeting, body, strategy, page or bilag while each page is rendered, and fails
+on a file a page reads but whose page does not declare it.
 """
 
 from __future__ import annotations
