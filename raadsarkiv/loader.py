@@ -38,6 +38,7 @@ from .model import (
     Strategy,
     StrategyMeta,
     item_order,
+    item_parents,
 )
 from .validation import validate
 
@@ -159,12 +160,19 @@ def _item(
         problems.error(rel, block.line, f"item number {number} comes after {items[-1].number}; numbers must increase "
                        "(3, 3a, 3b, 3.1, 3.2, 4 …; gaps are fine)")
     seen.setdefault(number, block.line)
+    # Any marker at all closes the item: an unknown one is an error, and until it is fixed the item is never open.
+    closed = bool(words) or match.group("markers") is not None
+    parent = next((item for item in reversed(items) if item.closed and item.number in item_parents(number)), None)
+    if parent is not None and not closed:
+        problems.error(rel, block.line, f"item {number} is a sub-item of closed item {parent.number} (line {parent.line}) but is "
+                       f"not marked closed; write {{lukket}} after its title too ('## {number} {shown(title[:40])} {{lukket}}'), "
+                       f"or open item {parent.number}")
+        closed = True  # until it is fixed, the sub-item of a closed item is never open
     return AgendaItem(
         number=number,
         title=title,
         line=block.line,
-        # Any marker at all closes the item: an unknown one is an error, and until it is fixed the item is never open.
-        closed=bool(words) or match.group("markers") is not None,
+        closed=closed,
         public_decision=words == ["lukket", "offentlig-beslutning"] or sorted(words) == ["lukket", "offentlig-beslutning"],
         meta=meta.items.get(number, ItemMeta()),
     )

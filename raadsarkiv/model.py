@@ -89,7 +89,7 @@ def _bodies(value: object) -> object:
     """`body:` is one body slug, or a list of body slugs for a joint meeting (fællesmøde)."""
     example = "body: [integrationsraadet-aalborg, eksempeludvalget]"
     if isinstance(value, str):
-        parts = [part for part in re.split(r"[,;\s]+", value) if part]
+        parts = [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
         if len(parts) > 1:
             raise ValueError(f"'{value}' is not one body; for a joint meeting (fællesmøde) write the bodies as a list: "
                              f"body: [{', '.join(parts)}]")
@@ -118,6 +118,13 @@ def _item_number(value: str) -> str:
 def item_anchor(number: str) -> str:
     """An item's anchor: item 3 is `punkt-3`, 3a `punkt-3a`, 3.1 `punkt-3-1`."""
     return "punkt-" + number.replace(".", "-")
+
+
+def item_parents(number: str) -> list[str]:
+    """The items a sub-item belongs to: 3a -> [3], 3.1.2 -> [3.1, 3], 3.1a -> [3.1, 3]; a whole number has none."""
+    parts = number.rstrip("abcdefghijklmnopqrstuvwxyz").split(".")
+    own = [".".join(parts)] if number[-1].isalpha() else []
+    return own + [".".join(parts[:length]) for length in range(len(parts) - 1, 0, -1)]
 
 
 def item_order(number: str) -> tuple[int, ...]:
