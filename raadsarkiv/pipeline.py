@@ -24,7 +24,9 @@ from .files import walk
 from .linker import Site
 from .model import Content
 from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
-from .incremental import BuildState, bytes_digest, file_stat, input_digest, link_or_copy, load_state, output_stats, save_state
+from .incremental import (
+    BuildState, bytes_digest, file_stat, input_digest, link_or_copy, load_state, output_stats, same_bytes, save_state,
+)
 from .loader import LoadCache, load_content
 from .render import make_environment, render_pages
 from .views import page_builders
@@ -251,7 +253,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
         bundle = set()
     same_gate_inputs = previous is not None and previous.signature == new_signature and previous.sources == sources
     # The gate is made from the content and the bilag: with neither changed it is the one that passed the output.
-    gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
+    gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
     gate_digest = previous.gate if previous is not None else b""
     with staged(root, out) as stage:
         for rel in sorted(reuse | bundle):
@@ -263,9 +265,12 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
             search.index_site(stage)
         written = output_stats(stage)
         # Files the gate passed before (same bytes: the same file) need no new scan by the same gate.
+        # A file written again with the bytes of an intact file of the current output (most of a new Pagefind
+        # bundle: a fragment is named by its content) is no new file to the gate either.
         unscanned = {rel for rel, found in written.items() if previous is None or previous.outputs.get(rel) != found}
+        unscanned -= {rel for rel in unscanned & intact if same_bytes(out / rel, stage / rel)}
         if gate is None and unscanned:
-            gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
+            gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
         if gate is not None:
             gate_digest = gate.digest()
             scan_only = unscanned if previous is not None and gate_digest == previous.gate else None

@@ -133,3 +133,71 @@ def test_full_build_ignores_the_state(tmp_path: Path) -> None:
     build(root, out)
     built = build(root, out, incremental=False)
     assert not built.unchanged and built.reused == 0 and built.rendered > 20
+
+
+def _tables(gate: object) -> tuple:
+    return gate.shingles, gate.phrases, gate.hashes, gate.sizes, gate.owners  # type: ignore[attr-defined]
+
+
+def test_the_remembered_gate_equals_a_gate_made_from_scratch(tmp_path: Path) -> None:
+    """fingerprints.gate reuses, per unchanged public file, what it shares with the closed content. After each
+    edit (open text, closed text, text shared between open and closed items, a file removed) the gate must be
+    exactly the one made without that memory."""
+    from raadsarkiv import fingerprints
+    from raadsarkiv.depends import source_digests
+    from raadsarkiv.loader import LoadCache
+    from raadsarkiv.pipeline import check
+
+    root = copy_project(tmp_path / "project")
+    closed_sentence = "Sagen vedrører en medarbejders ansættelsesforhold og behandles for lukkede døre."
+    edits = [
+        lambda: None,
+        lambda: edit(root / MEETING, "Udgifterne til lokale", "Udgifterne til leje af lokale"),
+        # an open item says what the closed item says: those shingles are forgotten …
+        lambda: edit(root / MEETING, "## 5. Eventuelt\n", f"## 5. Eventuelt\n\n{closed_sentence}\n"),
+        # … and looked for again once the open item no longer says it
+        lambda: edit(root / MEETING, f"## 5. Eventuelt\n\n{closed_sentence}\n", "## 5. Eventuelt\n"),
+        lambda: edit(root / MEETING, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
+                     "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}"),
+        lambda: (root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink(),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        cache = LoadCache()
+        checked = check(root, cache)
+        assert checked.ok and checked.content is not None, [p.format() for p in checked.problems]
+        sources = source_digests(root, cache, checked.content)
+        remembered = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
+        fresh = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
+        assert _tables(remembered) == _tables(fresh), f"edit {number}"
+        assert remembered.digest() == fresh.digest()
+    assert (root / fingerprints.PUBLIC_TEXT_CACHE).is_dir()
+
+
+def test_a_redaction_bug_in_an_incremental_build_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit re-renders one meeting; with redaction switched off its closed items reach that page and the
+    new search index. The gate is unchanged (the edit shares nothing with closed text), so it scans only new
+    files, and those must include the page and the index."""
+    from raadsarkiv import pipeline, public
+
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    build(root, out)
+    published = tree(out)
+    gate = incremental.load_state(root, out).gate  # type: ignore[union-attr]
+    scans: list[set[str] | None] = []
+    real_scan = pipeline.fingerprints.Gate.scan
+    monkeypatch.setattr(pipeline.fingerprints.Gate, "scan", lambda self, folder, text_cache=None, only=None: (
+        scans.append(only), real_scan(self, folder, text_cache, only))[1])
+    (root / MEETING).write_text((root / MEETING).read_text(encoding="utf-8").replace(
+        "### Beslutning\n\nIntet.\n", "### Beslutning\n\nIntet. Formanden takkede for et godt møde.\n"), encoding="utf-8")
+    # Closed items keep their sections, but not their lists of bilag (which would change the closed bilag,
+    # and with them the gate): the gate stays the one that passed the output.
+    monkeypatch.setattr(public, "public_sections", lambda item: [s for s in item.sections if s.name != "Bilag"])
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
+    assert MEETING_PAGE in leaked_into and any(path.startswith("pagefind/fragment/") for path in leaked_into)
+    assert tree(out) == published
+    assert scans[0] is not None and len(scans[0]) < len(published) / 2  # the same gate: only new files were scanned
+    assert incremental.load_state(root, out).gate == gate  # type: ignore[union-attr]
