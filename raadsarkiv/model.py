@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
 
@@ -68,12 +68,44 @@ class BodyMeta(Strict):
     reviewed_cpr: list[StrictStr] = Field(default=[], description="Reviewed CPR-like strings that may be published")
 
 
-class Absence(Strict):
-    """A member who was absent, and who met instead."""
+ROLES = ("formand", "næstformand", "medlem", "stedfortræder", "observatør", "referent", "fra administrationen")
+ABSENCES = ("afbud", "uden afbud", "forfald")
+Role = Literal["formand", "næstformand", "medlem", "stedfortræder", "observatør", "referent", "fra administrationen"]
+AbsenceKind = Literal["afbud", "uden afbud", "forfald"]
 
-    name: Text
+
+def _name_only(value: object) -> object:
+    """A person may be written as just a name: `- Anna Lynge` means `- name: Anna Lynge`."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Person(Strict):
+    """Someone named in a meeting's attendance: a name, and what the minutes say about them."""
+
+    accepts_name: ClassVar[bool] = True  # validation.py: "expected a name, or a mapping with keys …"
+
+    name: Text = Field(description="The name as the minutes publish it")
+    id: Slug | None = Field(
+        default=None, description="Stable person id across meetings, e.g. anna-lynge; default: the name as a slug",
+    )
+    role: Role | None = Field(default=None, description=" | ".join(ROLES))
+    party: Text | None = Field(default=None, description="Party or list, e.g. A, V, Ø, as the minutes write it")
+
+
+class Attendee(Person):
+    """A member (or staff member) who was present."""
+
+
+class Absentee(Person):
+    """A member who was absent, why (as a value), and who met instead."""
+
+    absence: AbsenceKind | None = Field(default=None, description=" | ".join(ABSENCES))
     substitute: Text | None = Field(default=None, description="Who met instead (stedfortræder)")
-    note: Text | None = Field(default=None, description="e.g. 'udeblev uden afbud', 'afbud'")
+    note: Text | None = Field(default=None, description="Any other remark the minutes make, e.g. 'deltog fra punkt 3'")
+
+
+PresentEntry = Annotated[Attendee, BeforeValidator(_name_only, json_schema_input_type=Text | Attendee)]
+AbsentEntry = Annotated[Absentee, BeforeValidator(_name_only, json_schema_input_type=Text | Absentee)]
 
 
 class ItemMeta(Strict):
@@ -94,8 +126,10 @@ class MeetingMeta(Strict):
     start: Time | None = Field(default=None, description='Start time, quoted "HH:MM"')
     end: Time | None = Field(default=None, description='End time, quoted "HH:MM"')
     place: Text | None = None
-    present: list[Text] = []
-    absent: list[Absence] = []
+    present: list[PresentEntry] = Field(default=[], description="Who took part: names, or mappings with name, id, role, party")
+    absent: list[AbsentEntry] = Field(
+        default=[], description="Who was absent: names, or mappings with name, id, role, party, absence, substitute, note",
+    )
     note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
     source: Text | None = Field(default=None, description="Where the original was published")
     items: dict[int, ItemMeta] = Field(default={}, description="Case metadata per item number")

@@ -19,6 +19,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from . import urls
+from .attendance import attendance_groups
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links
 from .model import Meeting
@@ -187,8 +188,7 @@ def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
     meta = meeting.meta
     return {
         "date": meta.date, "kind": meta.kind, "start": meta.start, "end": meta.end, "place": meta.place,
-        "note": meta.note, "source": meta.source, "present": list(meta.present),
-        "absent": [{"name": a.name, "substitute": a.substitute, "note": a.note} for a in meta.absent],
+        "note": meta.note, "source": meta.source, "attendance": attendance_groups(meta.present, meta.absent),
     }
 
 

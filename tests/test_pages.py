@@ -127,6 +127,28 @@ def test_absent_members_and_substitutes(sample_site: Path) -> None:
     assert "torsdag den 24. maj 2018" in text
 
 
+def attendance(html: str) -> dict[str, list[str]]:
+    """The meeting page's attendance: each group's heading and the text of its list items."""
+    block = html[html.index('<h2 id="deltagere">'):html.index('<nav class="toc"')]
+    groups = re.findall(r'<h3 id="[^"]+">([^<]+)</h3>\s*<ul class="people">(.*?)</ul>', block, re.S)
+    return {heading: [Page(li).text.strip() for li in re.findall(r"<li>(.*?)</li>", items, re.S)] for heading, items in groups}
+
+
+def test_attendance_is_grouped_by_role_and_presence(sample_site: Path) -> None:
+    """Structured attendance: members, observers and staff present, then the absent, each with role, party and reason."""
+    groups = attendance(read(sample_site, EXAMPLE_MINUTES))
+    assert list(groups) == ["Til stede", "Observatører", "Fra administrationen", "Fraværende"]
+    assert groups["Til stede"] == [
+        "Lise Eksempel (A), formand", "Ahmad Eksempel (V), næstformand", "Karen Eksempel (A), stedfortræder for Jens Eksempel",
+    ]
+    assert groups["Observatører"] == ["Mette Eksempel, observatør"]
+    assert groups["Fra administrationen"] == ["Peter Eksempel, referent"]
+    assert groups["Fraværende"] == ["Jens Eksempel (A): afbud, stedfortræder Karen Eksempel mødt"]
+    # The minutes of Brønderslev name only the absent: no empty groups, absence given as a value reads as the minutes did.
+    assert list(attendance(read(sample_site, BRONDERSLEV))) == ["Fraværende"]
+    assert 'id="deltagere"' not in read(sample_site, AALBORG)  # those minutes name no one: no heading without a list
+
+
 def test_previous_and_next_meeting_of_the_body(sample_site: Path) -> None:
     minutes, agenda = read(sample_site, EXAMPLE_MINUTES), read(sample_site, EXAMPLE_AGENDA)
     assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-01-15-dagsorden/index\.html" rel="prev">Forrige møde: 15\. januar 2024', minutes)
