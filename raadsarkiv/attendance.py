@@ -6,13 +6,14 @@ the checks that help an editor move from pasted text to data, and the groups a m
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
 from .errors import Problems
 from .frontmatter import FrontMatter
 from .markdown import slugify
-from .model import ABSENCES, ROLES, Absentee, Attendee, MeetingMeta, Person
+from .model import ABSENCES, ROLES, Absentee, Attendee, ItemMeta, MeetingMeta, Person, Vote
 
 # Text in brackets after a name, as minutes print it: "Lise Eksempel (formand)".
 BRACKETED_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
@@ -131,3 +132,75 @@ def attendance_groups(present: list[Attendee], absent: list[Absentee]) -> list[d
     substitute_for = {a.substitute.casefold(): a.name for a in absent if a.substitute}
     return [{"id": anchor, "heading": heading, "people": [_person(p, substitute_for) for p in people]}
             for anchor, heading, people in groups if people]
+
+
+# --- votes, minorities and members leaving: names checked against the attendance ------------------------------
+
+
+def _vote_view(vote: Vote) -> dict[str, Any]:
+    sides = [("For", vote.for_), ("Imod", vote.against), ("Undlod at stemme", vote.abstaining)]
+    return {
+        "subject": vote.subject, "result": vote.result,
+        "sides": [(label, side if isinstance(side, int) else ", ".join(side)) for label, side in sides if side is not None],
+    }
+
+
+def item_votes(meta: ItemMeta) -> dict[str, Any]:
+    """What an item shows near its decision: votes, minority remarks, members who left."""
+    return {
+        "votes": [_vote_view(vote) for vote in meta.votes],
+        # The minority named before its remark, unless the remark names it already ("Et mindretal (V) stemte imod").
+        "minority": [{"who": "" if any(w in m.remark for w in m.who) else ", ".join(m.who), "remark": m.remark}
+                     for m in meta.minority],
+        "left": ", ".join(meta.left),
+    }
+
+
+def _named(meta: ItemMeta) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every (key path inside the item, name or party) the item's votes, minorities and `left` give."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for index, vote in enumerate(meta.votes):
+        for key, side in (("for", vote.for_), ("against", vote.against), ("abstaining", vote.abstaining)):
+            out += [(("votes", index, key, n), who) for n, who in enumerate(side)] if isinstance(side, list) else []
+    for index, minority in enumerate(meta.minority):
+        out += [(("minority", index, "who", n), who) for n, who in enumerate(minority.who)]
+    return out + [(("left", n), who) for n, who in enumerate(meta.left)]
+
+
+def _where(number: int, path: tuple[str | int, ...]) -> str:
+    out = f"items.{number}"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def check_votes(path: str, meta: MeetingMeta, front: FrontMatter, problems: Problems) -> None:
+    """Votes need a side; names in votes, minorities and `left` are checked against the attendance (warnings)."""
+    names = attendance_names(meta)
+    parties = {p.party.casefold() for p in [*meta.present, *meta.absent] if p.party}
+    absent = {a.name.casefold(): index for index, a in enumerate(meta.absent)}
+    for number, item in sorted(meta.items.items()):
+        for index, vote in enumerate(item.votes):
+            if vote.for_ is None and vote.against is None and vote.abstaining is None:
+                problems.error(path, front.line_of(("items", number, "votes", index)),
+                               f"'{_where(number, ('votes', index))}': a vote needs at least one of `for:`, `against:`, "
+                               "`abstaining:` (a number, or the parties or names)")
+        if not names:
+            continue  # no attendance to check against: nothing is certain
+        for key_path, who in _named(item):
+            line = front.line_of(("items", number, *key_path))
+            where = _where(number, key_path)
+            folded = who.casefold()
+            if folded in absent:
+                problems.warning(path, line, f"'{where}': {who} is listed as absent (absent[{absent[folded]}]); "
+                                 "check the name, or the attendance")
+            elif folded not in names and folded not in parties and not _party_like(who):
+                close = difflib.get_close_matches(who, sorted(set(names.values())), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problems.warning(path, line, f"'{where}': '{who}' is not in the meeting's attendance (present:, absent:, "
+                                 f"substitutes) nor a party listed there; {hint}check the spelling, or add the person")
+
+
+def _party_like(text: str) -> bool:
+    """A party letter or short name (A, V, Ø, SF, DF): not checked against names when no parties are given."""
+    return len(text) <= 3 and " " not in text

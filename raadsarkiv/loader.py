@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from .attendance import check_attendance
+from .attendance import check_attendance, check_votes
 from .characters import check_characters
 from .errors import Problem, Problems
 from .files import walk
@@ -328,6 +328,7 @@ def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content,
     if meta is None:
         return False
     check_attendance(shown, meta, split_file.front, problems)
+    check_votes(shown, meta, split_file.front, problems)
     intro, items, links = parse_meeting_body(shown, split_file.body, split_file.body_line, meta, vocabulary, problems)
     first_item = items[0].line if items else split_file.body_line + split_file.body.count("\n") + 1
     fragments = published_fragments((intro, split_file.body_line, first_item), items)

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StrictStr, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -108,6 +109,50 @@ PresentEntry = Annotated[Attendee, BeforeValidator(_name_only, json_schema_input
 AbsentEntry = Annotated[Absentee, BeforeValidator(_name_only, json_schema_input_type=Text | Absentee)]
 
 
+def _names(value: object) -> object:
+    """One name (or party) alone means a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _vote_side(value: object) -> int | list[str]:
+    """A number of votes, or who voted so: parties or names (one alone, or a list)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    value = _names(value)
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return [v.strip() for v in value]
+    # A custom error type: its message is shown as it is (a number here is not a YAML trap to put in quotes).
+    raise PydanticCustomError(
+        "vote_side",
+        "expected a number of votes (e.g. 5) or the parties or names that voted so (e.g. [A, V] or one '- name' line "
+        "each; put a name in quotes if YAML reads it as something else)",
+    )
+
+
+Names = Annotated[list[Text], BeforeValidator(_names, json_schema_input_type=Text | list[Text])]
+VoteSide = Annotated[
+    int | list[str],
+    PlainValidator(_vote_side, json_schema_input_type=Annotated[int, Field(ge=0)] | Text | list[Text]),
+]
+
+
+class Vote(Strict):
+    """One vote on an item, as the minutes state it: by count, by party or by name."""
+
+    subject: Text | None = Field(default=None, description="What was voted on, e.g. 'Indstillingen', 'Ændringsforslag fra V'")
+    for_: VoteSide | None = Field(default=None, alias="for", description="Votes for: a number, or parties or names")
+    against: VoteSide | None = Field(default=None, description="Votes against: a number, or parties or names")
+    abstaining: VoteSide | None = Field(default=None, description="Abstaining (undlod at stemme): a number, or parties or names")
+    result: Literal["vedtaget", "forkastet"] | None = Field(default=None, description="vedtaget | forkastet")
+
+
+class Minority(Strict):
+    """A minority's remark, as the minutes write it: 'Et mindretal (O) stemte imod, idet …'."""
+
+    who: Names = Field(description="The parties or names of the minority")
+    remark: Text = Field(description="The remark as the minutes write it")
+
+
 class ItemMeta(Strict):
     """Case metadata for one agenda item, keyed by its number in `items:`."""
 
@@ -115,6 +160,9 @@ class ItemMeta(Strict):
     kle: Text | None = Field(default=None, description="KLE journal number (j.nr.)")
     document_number: Text | None = Field(default=None, description="Dok.nr.")
     guests: list[Text] = Field(default=[], description="People taking part in the item (deltager under punktet)")
+    votes: list[Vote] = Field(default=[], description="Votes on the item, where the minutes state them")
+    minority: list[Minority] = Field(default=[], description="Minority remarks (Et mindretal (…) stemte imod)")
+    left: Names = Field(default=[], description="Members who left the meeting during the item (forlod mødet under punktet)")
 
 
 class MeetingMeta(Strict):

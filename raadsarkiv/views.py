@@ -19,7 +19,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from . import urls
-from .attendance import attendance_groups
+from .attendance import attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links
 from .model import Meeting
@@ -215,6 +215,8 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "kle": item.meta.kle,
             "document_number": item.meta.document_number,
             "guests": list(item.meta.guests),
+            **item_votes(item.meta),  # votes, minority remarks, members who left: shown after the last decision section
+            "votes_after": next((s.anchor for s in reversed(item.sections) if s.decision), None),
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })

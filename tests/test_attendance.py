@@ -39,3 +39,20 @@ def test_groups_leave_out_what_is_empty() -> None:
     groups = attendance_groups(meta().present, meta().absent)
     assert [g["heading"] for g in groups] == ["Til stede", "Fraværende"]
     assert groups[1]["people"][0] == {"name": "Bo Berg", "role": None, "party": None, "details": []}
+
+
+def test_leak_gate_knows_the_votes_of_closed_items() -> None:
+    """The leak gate's fingerprints include a closed item's votes and minority remarks (from the front matter)."""
+    from pathlib import Path
+
+    from raadsarkiv.config import load_config
+    from raadsarkiv.fingerprints import secrets
+    from raadsarkiv.loader import load_content
+
+    root = Path(__file__).resolve().parent.parent
+    problems = Problems()
+    config = load_config(root, problems)
+    assert config is not None
+    content = load_content(root, config.vocabulary, problems)
+    texts = [secret.text for secret in secrets(content)]
+    assert any("HEMMELIG-AFSTEMNING-K3P9" in text for text in texts)

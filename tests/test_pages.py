@@ -149,6 +149,27 @@ def test_attendance_is_grouped_by_role_and_presence(sample_site: Path) -> None:
     assert 'id="deltagere"' not in read(sample_site, AALBORG)  # those minutes name no one: no heading without a list
 
 
+def test_vote_and_minority_follow_the_decision(sample_site: Path) -> None:
+    """A vote stated in the minutes is data: shown right after the item's decision, before its bilag."""
+    item = section(read(sample_site, EXAMPLE_MINUTES), "punkt-2")
+    decision, vote, minority, bilag = (item.index(s) for s in (
+        'id="punkt-2-beslutning"', '<div class="vote">', '<p class="minority">', 'id="punkt-2-bilag"'))
+    assert decision < vote < minority < bilag
+    text = Page(item).text
+    assert re.search(r"Afstemning om indstillingen: vedtaget\s*For\s*A\s*Imod\s*V\b", text), text
+    assert "Et mindretal (V) stemte imod, idet udgifterne" in text
+    assert "Mindretal (V):" not in text  # the remark names the minority already
+    assert "Forlod mødet under punktet: Karen Eksempel" in Page(section(read(sample_site, EXAMPLE_MINUTES), "punkt-5")).text
+
+
+def test_votes_of_closed_items_are_not_published(sample_site: Path) -> None:
+    """Item 3 is closed and has a vote with a minority remark in the front matter: none of it is shown."""
+    html = read(sample_site, EXAMPLE_MINUTES)
+    for number in (3, 4):  # closed, and closed with a public decision
+        assert 'class="vote"' not in section(html, f"punkt-{number}")
+    assert "HEMMELIG-AFSTEMNING-K3P9" not in html
+
+
 def test_previous_and_next_meeting_of_the_body(sample_site: Path) -> None:
     minutes, agenda = read(sample_site, EXAMPLE_MINUTES), read(sample_site, EXAMPLE_AGENDA)
     assert re.search(r'<a href="[./]*udvalg/eksempeludvalget/2024-01-15-dagsorden/index\.html" rel="prev">Forrige møde: 15\. januar 2024', minutes)
