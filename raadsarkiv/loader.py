@@ -18,6 +18,7 @@ from .files import walk
 from .frontmatter import FrontMatterError, SplitFile, split
 from .buildcache import DiskCache
 from .config import Vocabulary
+from .decisions import decided_by
 from .document import ITEM_HEADING_RE, ITEM_MARKERS, STRAY_MARKER_RE, Block, normalise_heading, parse_document, parse_meeting, plain, shown
 from .markdown import slugify
 from urllib.parse import unquote
@@ -165,8 +166,11 @@ def _section(rel: str, block: Block, item: AgendaItem, vocabulary: Vocabulary, s
     anchor = f"{item.anchor}-{slugify(name)}"
     if any(section.anchor == anchor for section in item.sections):
         problems.error(rel, block.line, f"section '{name}' appears twice in item {item.number}")
-    item.sections.append(Section(name, anchor, block.line, block.html, vocabulary.is_decision(name),
-                                 source if item.closed else ""))
+    decision = vocabulary.is_decision(name)
+    decided, problem = decided_by(name) if decision else (None, None)
+    if problem:
+        problems.warning(rel, block.line, f"decision section '{shown(name)}': {problem}")
+    item.sections.append(Section(name, anchor, block.line, block.html, decision, source if item.closed else "", decided))
 
 
 def load_content(

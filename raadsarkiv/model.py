@@ -10,6 +10,8 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StrictStr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .decisions import DecidedBy
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 PERIOD_RE = re.compile(r"^\d{4}(-\d{4})?$")
@@ -233,6 +235,7 @@ class Section:
     html: str  # sanitized HTML; links are placeholders until the public site is rendered (document.py)
     decision: bool = False  # a decision section (site_config.yaml `decision_sections`)
     source: str = ""  # the Markdown as written; kept for closed items only (the leak gate's fingerprints)
+    decided_by: DecidedBy | None = None  # body and date a decision heading names ('Beslutning fra Byrådet 17-12-2015')
 
 
 @dataclass

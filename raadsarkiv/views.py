@@ -209,7 +209,9 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "closed": item.closed,
             "intro": link.fragment(meeting.path, item.intro_html),
             "sections": [
-                {"name": s.name, "anchor": s.anchor, "html": link.fragment(meeting.path, s.html)} for s in item.sections
+                {"name": s.name, "anchor": s.anchor, "html": link.fragment(meeting.path, s.html),
+                 "decided_by": s.decided_by and {"prefix": s.decided_by.prefix, "body": s.decided_by.body, "date": s.decided_by.date}}
+                for s in item.sections
             ],
             "case_number": item.meta.case_number,
             "kle": item.meta.kle,

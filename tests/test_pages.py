@@ -22,6 +22,7 @@ BRONDERSLEV = "udvalg/integrationsraadet-broenderslev/2018-05-24-referat/index.h
 BUU = "udvalg/beskaeftigelses-og-uddannelsesudvalget-broenderslev/2018-05-16-referat/index.html"
 EXAMPLE_AGENDA = "udvalg/eksempeludvalget/2024-01-15-dagsorden/index.html"
 EXAMPLE_MINUTES = "udvalg/eksempeludvalget/2024-01-22-referat/index.html"
+EXAMPLE_COUNCIL = "udvalg/eksempelbyraadet/2024-01-30-referat/index.html"
 STRATEGY = "strategier/aalborg-integrationsstrategi-2023-2026/index.html"
 BILAG_PAGE = "bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/index.html"
 
@@ -168,6 +169,20 @@ def test_votes_of_closed_items_are_not_published(sample_site: Path) -> None:
     for number in (3, 4):  # closed, and closed with a public decision
         assert 'class="vote"' not in section(html, f"punkt-{number}")
     assert "HEMMELIG-AFSTEMNING-K3P9" not in html
+
+
+def test_each_body_deciding_on_an_item_is_shown_with_its_date(sample_site: Path) -> None:
+    """'Beslutning fra Eksempeludvalget 22-01-2024', then '… Eksempelbyrådet 30. januar 2024': body and date, clearly."""
+    item = section(read(sample_site, EXAMPLE_COUNCIL), "punkt-12")
+    headings = re.findall(r'<h3 id="([^"]+)" class="decided-by">(.*?)</h3>', item)
+    assert [(anchor, Page(html).text) for anchor, html in headings] == [
+        ("punkt-12-beslutning-fra-eksempeludvalget-22-01-2024", "Beslutning fra Eksempeludvalget, 22. januar 2024"),
+        ("punkt-12-beslutning-fra-eksempelbyraadet-30-januar-2024", "Beslutning fra Eksempelbyrådet, 30. januar 2024"),
+    ]
+    assert '<time datetime="2024-01-22">' in headings[0][1] and '<time datetime="2024-01-30">' in headings[1][1]
+    # The vote (by count) follows the last decision, the council's.
+    assert item.index('class="vote"') > item.index('id="punkt-12-beslutning-fra-eksempelbyraadet')
+    assert re.search(r"For\s*25\s*Imod\s*4\s*Undlod at stemme\s*2", Page(item).text)
 
 
 def test_previous_and_next_meeting_of_the_body(sample_site: Path) -> None:
