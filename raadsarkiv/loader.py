@@ -378,10 +378,24 @@ def _link_fragments(links: list[LinkRef]) -> list[Fragment]:
     ]
 
 
+# A template's gap left for the municipality: "[Udfyldes af kommunen: telefonnummer og telefontid]".
+PLACEHOLDER_RE = re.compile(r"\[\s*Udfyldes af[^\]]*\]?", re.IGNORECASE)
+
+
+def _check_placeholders(shown: str, split_file: SplitFile, problems: Problems) -> None:
+    """Warn about each placeholder still in the text (the sample's accessibility statement has some)."""
+    for number, line in enumerate(split_file.lines, 1):
+        for match in PLACEHOLDER_RE.finditer(line):
+            text = match.group(0).strip()
+            problems.warning(shown, number, f"placeholder '{text if text.endswith(']') else text + ' …]'}' is still in the "
+                             "text; replace it with your own information (the text in brackets is published as it is)")
+
+
 def _scan_document(
     shown: str, split_file: SplitFile, html: str, reviewed: list[str], problems: Problems, links: list[LinkRef] = (),  # type: ignore[assignment]
 ) -> None:
-    """CPR scan of a page, strategy or body: all of it is published."""
+    """CPR scan of a page, strategy or body: all of it is published. Placeholders left in the text are warnings."""
+    _check_placeholders(shown, split_file, problems)
     end = split_file.body_line + split_file.body.count("\n") + 1
     fragments = [Fragment(html, split_file.body_line, end), *published_front_matter(split_file.front, set()), *_link_fragments(links)]
     scan_cpr(shown, fragments, split_file.lines, reviewed, problems)

@@ -194,7 +194,9 @@ class StrategyMeta(Strict):
     owner: Text | None = None
     period: Annotated[StrictStr, AfterValidator(_period), WithJsonSchema({"type": "string", "pattern": PERIOD_RE.pattern})] | None = None
     adopted: Date | None = None
-    status: Literal["gældende", "udløbet", "udkast", "ukendt"] = "ukendt"
+    status: Literal["gældende", "udløbet", "udkast", "ukendt"] | None = Field(
+        default=None, description="gældende | udløbet | udkast | ukendt; without it the page shows no status",
+    )
     source: Text | None = None
     reviewed_cpr: list[StrictStr] = []
 
