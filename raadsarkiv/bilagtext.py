@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pypdf
 
+from .buildcache import DiskCache
 from .errors import Problems
+from .incremental import stat_digest
 from .linker import Site
 
 # Bump when the extraction or clean-up below changes, so old cache entries are not reused.
 EXTRACTOR_VERSION = f"1-pypdf-{pypdf.__version__}"
 CACHE_DIR = Path(".cache") / "bilagtext"
+INDEX_DIR = Path(".cache") / "bilagindex"  # file stat -> text, for the files of the latest run
 # Characters that are not allowed in HTML text (C0 controls except tab/newline, and noncharacters).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 BLANK_LINES_RE = re.compile(r"\n\s*\n+")
@@ -89,27 +92,49 @@ def bilag_texts(root: Path, site: Site, problems: Problems, store: bool = True) 
     """Text of every public PDF bilag by content path: '' for no text layer, None if unreadable or not a PDF.
 
     Results are cached by file hash, failures too (with their message), so an unreadable PDF is
-    opened once, not on every run. With `store=False` nothing is written to the cache.
+    opened once, not on every run. An index in .cache/bilagindex/ remembers each file's text by its
+    stat (size, mtime, inode, ctime), so an unchanged file is neither hashed nor looked up again;
+    a file whose stat changed is hashed and found by its hash as before. With `store=False`
+    nothing is written to the cache.
     """
     cache = root / CACHE_DIR
+    index_store = DiskCache(root / INDEX_DIR)
+    index_key = DiskCache.key(b"bilag-text-index", EXTRACTOR_VERSION.encode())
+    index = index_store.get(index_key)
+    known: dict[str, tuple[bytes, str | None, str | None]] = index if isinstance(index, dict) else {}
+    seen: dict[str, tuple[bytes, str | None, str | None]] = {}
     texts: dict[str, str | None] = {}
     for rel in sorted(site.bilag):
         if not rel.lower().endswith(".pdf"):
             continue
         path = root / "content" / rel
-        key = file_hash(path)
-        entry = _read_entry(cache, key)
-        text = entry["text"] if isinstance(entry.get("text"), str) else None
-        error = entry["error"] if text is None and isinstance(entry.get("error"), str) else None
-        if text is None and error is None:
-            try:
-                text = extract_pdf(path)
-            except Exception as exc:  # pypdf raises many kinds of errors on broken files
-                error = f"{type(exc).__name__}: {exc}"
-            if store:
-                _write_cache(cache, key, text, error)
+        stamp = stat_digest(path)
+        hit = known.get(rel)
+        if hit is not None and hit[0] == stamp:
+            text, error = hit[1], hit[2]
+        else:
+            text, error = _text_by_hash(cache, path, store)
+        seen[rel] = (stamp, text, error)
         if error is not None:
             problems.warning(f"content/{rel}", 1, f"could not read the text of this PDF ({error}); "
                              "its page is published without text and search will not find words inside it")
         texts[rel] = text if error is None else None
+    if store and seen != known:
+        index_store.put(index_key, seen)
     return texts
+
+
+def _text_by_hash(cache: Path, path: Path, store: bool) -> tuple[str | None, str | None]:
+    """A PDF's text or the error that stopped its extraction: from the cache by the file's hash, else extracted."""
+    key = file_hash(path)
+    entry = _read_entry(cache, key)
+    text = entry["text"] if isinstance(entry.get("text"), str) else None
+    error = entry["error"] if text is None and isinstance(entry.get("error"), str) else None
+    if text is None and error is None:
+        try:
+            text = extract_pdf(path)
+        except Exception as exc:  # pypdf raises many kinds of errors on broken files
+            error = f"{type(exc).__name__}: {exc}"
+        if store:
+            _write_cache(cache, key, text, error)
+    return text, error

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="validate and write the site to output/ (default)")
     build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: ROOT/output)")
     build_cmd.add_argument("--format", choices=FORMATS, default="text", help=format_help)
+    build_cmd.add_argument("--full", action="store_true",
+                           help="rebuild everything, ignoring what the last build into the same folder left in .cache/build/")
     check_cmd = commands.add_parser("check", help="validate content without writing anything")
     check_cmd.add_argument("--format", choices=FORMATS, default="text", help=format_help)
     serve_cmd = commands.add_parser("serve", help="live preview: build, serve and rebuild on every save")
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     out = getattr(args, "output", None) or root / "output"
     started = time.perf_counter()
     try:
-        checked = build(root, out)
+        built = build(root, out, incremental=not getattr(args, "full", False))
     except BuildFailed as failed:
         report_as(failed.problems, fmt, _prefix(root), action="build")
         return 1
@@ -114,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     except SearchIndexFailed as exc:
         print(f"error: {exc}; the previous output was left as it was.", file=sys.stderr)
         return 1
-    report_as(checked.problems, fmt, _prefix(root), action="build")
+    report_as(built.problems, fmt, _prefix(root), action="build")
     if fmt != "json":
-        print(f"Built {out} in {time.perf_counter() - started:.2f} s.")
+        seconds = time.perf_counter() - started
+        if built.unchanged:
+            print(f"Nothing changed since the last build of {out}; left it as it was ({seconds:.2f} s).")
+        else:
+            print(f"Built {out} in {seconds:.2f} s: {built.rendered} page(s) rendered, {built.reused} unchanged file(s) kept.")
     return 0

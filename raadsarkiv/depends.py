@@ -5,16 +5,25 @@ paths). A page must be rendered again when one of those files changed, in the
 old site or in the new one (so moved and deleted meetings are covered too), or
 when its list of files differs between the two (a bilag moved to another list).
 Settings, templates and page titles (the footer of every page) touch
-everything: then `affected` answers None, meaning "all pages".
+everything (`signature`): then `affected` answers None, meaning "all pages".
+The live preview (rebuild.py) and `build` (pipeline.py, incremental.py) both use it.
+
+The declarations are checked against what pages really read: tests/test_depends.py records
+every read of a meeting, body, strategy, page or bilag while each page is rendered, and fails
+on a file a page reads but whose page does not declare it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 from . import urls
+from .incremental import stat_digest
 from .linker import ItemRef, Site, neighbours
-from .model import LinkRef
+from .loader import LoadCache
+from .model import Content, LinkRef
 from .views import bilag_lists, bilag_place
 
 EVERYTHING = "*"
@@ -123,14 +132,49 @@ def _page_titles(site: Site) -> list[tuple[str, str]]:
     return [(slug, page.meta.title) for slug, page in sorted(site.content.pages.items())]
 
 
-def affected(
-    old: Site, new: Site, before: dict[str, set[str]], after: dict[str, set[str]], changed: set[str]
-) -> set[str] | None:
-    """Pages of `new` to render again after `changed` content files changed; None means all of them.
+def folder_digest(folder: Path) -> bytes:
+    """A digest of every file's name and bytes in a folder (templates)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
 
-    `before` and `after` are `dependencies(old)` and `dependencies(new)`.
+
+def signature(site: Site, templates: bytes) -> bytes:
+    """What every page shows or is made with: the settings, the page titles (in every footer) and the
+    templates (`folder_digest` of templates/). When it changes, every page is rendered again."""
+    digest = hashlib.blake2b(templates, digest_size=16)
+    digest.update(repr(site.config).encode() + b"\0" + repr(_page_titles(site)).encode())
+    return digest.digest()
+
+
+def source_digests(root: Path, cache: LoadCache, content: Content) -> dict[str, bytes]:
+    """A digest of every content file: a Markdown file's bytes (from the load), a bilag file's stat
+    (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves)."""
+    digests = dict(cache.digests)
+    content_dir = root / "content"
+    for rel in content.bilag_files:
+        try:
+            digests[f"content/{rel}"] = stat_digest(content_dir / rel)
+        except OSError:
+            digests[f"content/{rel}"] = b"?"
+    return digests
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """Content files that are new, gone, or differ between two `source_digests`."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def affected(
+    old_signature: bytes, new_signature: bytes, before: dict[str, set[str]], after: dict[str, set[str]], changed: set[str]
+) -> set[str] | None:
+    """Pages to render again after `changed` content files changed; None means all of them.
+
+    `before` and `after` are `dependencies()` of the old and the new site, the signatures their `signature()`.
     """
-    if old.config != new.config or _page_titles(old) != _page_titles(new):
+    if old_signature != new_signature:
         return None
     if not changed:
         return set()

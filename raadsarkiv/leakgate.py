@@ -359,6 +359,15 @@ class Gate:
             gate._compile()
         return gate
 
+    def digest(self) -> bytes:
+        """A digest of what the gate looks for (not of whom it names): two gates with the same digest find
+        leaks in exactly the same files, so a file one of them passed needs no scan by the other."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr(sorted(self.sizes) if self.sizes is not None else None).encode())
+        for part in (sorted(map("\0".join, self._keys)), sorted(self.phrases), sorted(self.hashes)):
+            digest.update("\n".join(part).encode() + b"\1")
+        return digest.digest()
+
     def _forget(self, ws: list[str]) -> set[str]:
         """Drop the shingles that occur in a public text; return the short phrases that occur in it."""
         if len(ws) >= K:
@@ -397,13 +406,15 @@ class Gate:
                 hits |= self._owners_in(text)
         return sorted({Leak(rel, *self.owners[owner]) for owner in hits})
 
-    def scan(self, folder: Path, text_cache: Path | None = None) -> list[Leak]:
-        """Every leak in every file under `folder`, sorted by output file.
+    def scan(self, folder: Path, text_cache: Path | None = None, only: set[str] | None = None) -> list[Leak]:
+        """Every leak in every file under `folder` (or in those of its files named in `only`), sorted by output file.
 
         `text_cache`: the bilag text cache (root / bilagtext.CACHE_DIR), so that the
         text of published PDF bilag is not extracted again; without it, pypdf reads every PDF.
         """
         paths = [path.relative_to(folder).as_posix() for path in _walk(folder)]
+        if only is not None:
+            paths = [rel for rel in paths if rel in only]
         workers = min(os.cpu_count() or 1, 8)
         if len(paths) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return sorted(_scan_files(self, folder, paths, text_cache))

@@ -2,13 +2,13 @@
 
 Each rebuild runs the whole check (unchanged files come from a LoadCache, so only
 edited files are parsed again), then renders only the pages that depend on what
-changed (depends.py), and writes only files whose bytes changed. A failed check
+changed (depends.py, as `build` does), and writes only files whose bytes changed.
+Only a digest of each written file is kept in memory, not its bytes. A failed check
 leaves the folder as it was: the last good build stays served.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import traceback
@@ -17,12 +17,12 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from .depends import affected, dependencies
+from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
 from .errors import Problem
-from .linker import Site
 from .loader import LoadCache
-from .pipeline import check, render_site
+from .pipeline import check, gc_paused, render_site
 from .render import make_environment
+from .incremental import bytes_digest
 from .writer import copy_file
 
 
@@ -35,15 +35,6 @@ class Result:
     rendered: int = 0  # pages rendered
     written: list[str] = field(default_factory=list)  # output files written or removed
     seconds: float = 0.0
-
-
-def _folder_digest(folder: Path) -> bytes:
-    """A digest of every file's name and bytes in a folder (templates)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.digest()
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -68,10 +59,10 @@ class Rebuilder:
     def __init__(self, root: Path, out: Path) -> None:
         self.root, self.out = root, out
         self.cache = LoadCache()
-        self.site: Site | None = None
+        self.signature: bytes | None = None  # depends.signature() of the last good build; None before the first
         self.deps: dict[str, set[str]] = {}
-        self.digests: dict[str, bytes] = {}  # content file digests of the last good build
-        self.files: dict[str, bytes] = {}
+        self.sources: dict[str, bytes] = {}  # depends.source_digests() of the last good build
+        self.digests: dict[str, bytes] = {}  # output file made from bytes -> digest of its bytes (not the bytes: memory)
         self.copies: dict[str, tuple[Path, tuple[int, int]]] = {}
         self.templates: bytes | None = None
         self.env: Environment | None = None
@@ -80,7 +71,8 @@ class Rebuilder:
         """Check everything, render what changed since the last good build, and write it."""
         started = time.perf_counter()
         try:
-            result = self._build()
+            with gc_paused():
+                result = self._build()
         except TemplateError as exc:
             result = Result(False, [template_problem(self.root, exc)])
         except Exception as exc:  # noqa: BLE001 - the preview must survive anything; say what happened
@@ -91,41 +83,32 @@ class Rebuilder:
 
     def _build(self) -> Result:
         checked = check(self.root, self.cache)
-        if not checked.ok or checked.site is None:
+        if not checked.ok or checked.site is None or checked.content is None:
             return Result(False, checked.problems)
         site = checked.site
-        templates = _folder_digest(self.root / "templates")
+        templates = folder_digest(self.root / "templates")
         if templates != self.templates or self.env is None:
             self.env = make_environment(self.root / "templates")
-        deps = dependencies(site)
+        deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content), signature(site, templates)
         only: set[str] | None = None
-        if self.site is not None and templates == self.templates:
-            only = affected(self.site, site, self.deps, deps, self._changed(site))
+        if self.signature is not None:
+            only = affected(self.signature, new_signature, self.deps, deps, changed(self.sources, sources))
         files, copies = render_site(self.root, site, only, self.env, bilag_text=checked.bilag_text, static_files=checked.static_files)
         rendered = sum(1 for name in files if name.endswith(".html"))  # the sitemap files and robots.txt are always made
-        current = {page: self.files[page] for page in deps if page in self.files and page not in files} if only is not None else {}
-        current.update(files)
-        written = self._write(current, copies)
-        self.site, self.deps, self.files, self.templates = site, deps, current, templates
-        self.digests = dict(self.cache.digests)
+        written = self._write(files, copies, kept={page for page in deps if page not in files} if only is not None else set())
+        self.signature, self.deps, self.sources, self.templates = new_signature, deps, sources, templates
         return Result(True, checked.problems, rendered, written)
 
-    def _changed(self, site: Site) -> set[str]:
-        """Content files whose bytes changed since the last good build, and bilag whose size did."""
-        new = self.cache.digests
-        changed = {path for path in self.digests.keys() | new.keys() if self.digests.get(path) != new.get(path)}
-        old_bilag = self.site.bilag if self.site else {}
-        for rel in old_bilag.keys() | site.bilag.keys():
-            before, after = old_bilag.get(rel), site.bilag.get(rel)
-            if before is None or after is None or before.size != after.size:
-                changed.add(f"content/{rel}")
-        return changed
+    def _write(self, files: dict[str, bytes], copies: dict[str, Path], kept: set[str]) -> list[str]:
+        """Write changed files, copy changed sources, remove what is gone; returns the paths touched.
 
-    def _write(self, files: dict[str, bytes], copies: dict[str, Path]) -> list[str]:
-        """Write changed files, copy changed sources, remove what is gone; returns the paths touched."""
+        `kept`: pages not rendered this time, unchanged in the folder.
+        """
         touched = []
+        digests = {rel: self.digests[rel] for rel in kept if rel in self.digests}
         for rel, data in files.items():
-            if self.files.get(rel) != data or not (self.out / rel).exists():
+            digests[rel] = bytes_digest(data)
+            if self.digests.get(rel) != digests[rel] or not (self.out / rel).exists():
                 _atomic_write(self.out / rel, data)
                 touched.append(rel)
         new_copies = {}
@@ -136,11 +119,11 @@ class Rebuilder:
                 (self.out / rel).parent.mkdir(parents=True, exist_ok=True)
                 copy_file(source, self.out / rel)
                 touched.append(rel)
-        for rel in (self.files.keys() - files.keys()) | (self.copies.keys() - new_copies.keys()):
+        for rel in (self.digests.keys() - digests.keys()) | (self.copies.keys() - new_copies.keys()):
             (self.out / rel).unlink(missing_ok=True)
             _remove_empty_parents(self.out, (self.out / rel).parent)
             touched.append(rel)
-        self.copies = new_copies
+        self.digests, self.copies = digests, new_copies
         return sorted(touched)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -22,6 +23,7 @@ class BadRef(ValueError):
     """An href that can never be valid; the message says what to write instead."""
 
 
+@lru_cache(maxsize=1 << 17)  # every link is resolved by the check and again by the linker, and again on every preview rebuild
 def parse_href(source: str, href: str) -> Ref:
     """Resolve `href`, written in the file `source` (path under content/), to a Ref."""
     if not href.strip():

@@ -9,6 +9,7 @@ stays in the folder and is shown again as soon as the errors are fixed.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import http.server
 import json
@@ -20,8 +21,21 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
 
 from .characters import FORBIDDEN
 from .config import CONFIG_FILE
@@ -30,6 +44,15 @@ from .rebuild import Rebuilder, Result
 
 QUIET = 0.15  # seconds without file events before a rebuild starts
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
+# The kinds of event the operating system is asked for. Not "opened" or "closed without writing": every
+# rebuild reads every content file, and at 10,000 meetings those reads alone overflowed the inotify queue
+# (16,384 events by default), and each overflow made watchdog re-add all its watches, in a loop.
+EVENT_FILTER = [
+    FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+    DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
+]
+WATCHED_FOLDERS = ("content", "templates", "static")
+POLL_SECONDS = 1.0  # how often the fallback watcher looks at every file
 RELOAD_PATH = "/__raadsarkiv/reload"
 STATUS_PATH = "/__raadsarkiv/status"
 RELOAD_SCRIPT = """<script>
@@ -242,6 +265,38 @@ class Watcher(FileSystemEventHandler):
             self.pending.set()
 
 
+def _schedule(observer: BaseObserver, root: Path, watcher: Watcher, event_filter: list[type[FileSystemEvent]] | None) -> None:
+    """Watch content/, templates/ and static/ with everything in them, and the project folder itself (site_config.yaml)."""
+    for name in WATCHED_FOLDERS:
+        if (root / name).is_dir():
+            observer.schedule(watcher, str(root / name), recursive=True, event_filter=event_filter)
+    observer.schedule(watcher, str(root), recursive=False, event_filter=event_filter)
+
+
+def watch(root: Path, watcher: Watcher, native: type[BaseObserver] = Observer) -> BaseObserver:
+    """Start watching the project: with the operating system's notifications (inotify on Linux) if it
+    can watch every folder, else by looking at every file every POLL_SECONDS, saying why."""
+    observer = native()
+    try:
+        _schedule(observer, root, watcher, EVENT_FILTER)
+        observer.start()
+        return observer
+    except OSError as exc:
+        with contextlib.suppress(Exception):
+            observer.stop()
+        reason = exc.strerror or str(exc)
+        print(
+            f"warning: cannot watch {root} for changes with the operating system's notifications ({reason}); "
+            f"looking at every file every {POLL_SECONDS:g} s instead, which is slower. On Linux, allow more watched "
+            "folders: sudo sysctl fs.inotify.max_user_watches=524288 (and fs.inotify.max_user_instances=512)",
+            flush=True,
+        )
+    poller = PollingObserver(timeout=POLL_SECONDS)
+    _schedule(poller, root, watcher, None)  # polling only sees what changed; no filter needed
+    poller.start()
+    return poller
+
+
 def build_loop(preview: Preview, watcher: Watcher, stop: threading.Event) -> None:
     """Rebuild after each burst of file events, once the files have been quiet for QUIET seconds."""
     while not stop.is_set():
@@ -277,7 +332,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, serve on host:port, rebuild on every change until Ctrl-C; leaves no files behind."""
     root = root.resolve()
     folder = Path(tempfile.mkdtemp(prefix="raadsarkiv-serve-"))
-    observer = Observer()
+    observer: BaseObserver | None = None
     server: http.server.ThreadingHTTPServer | None = None
     stop = threading.Event()
     # Ctrl-C and SIGTERM stop the preview even if the parent started us with SIGINT ignored
@@ -291,11 +346,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
         announce()
         report(preview.rebuild())
         watcher = Watcher(root)
-        for name in ("content", "templates", "static"):
-            if (root / name).is_dir():
-                observer.schedule(watcher, str(root / name), recursive=True)
-        observer.schedule(watcher, str(root), recursive=False)
-        observer.start()
+        observer = watch(root, watcher)
         loop = threading.Thread(target=build_loop, args=(preview, watcher, stop), daemon=True)
         loop.start()
         shown_host = "localhost" if host in ("127.0.0.1", "::1") else host
@@ -311,7 +362,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
         if server is not None:
             preview.wake()
             server.server_close()
-        if observer.is_alive():
+        if observer is not None and observer.is_alive():
             observer.stop()
             observer.join(timeout=5)
         shutil.rmtree(folder, ignore_errors=True)

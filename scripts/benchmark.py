@@ -10,7 +10,9 @@ then runs, each step in its own process (so each has its own CPU and memory figu
   build, cold        python build.py --root R build --output NEW   (Pagefind and the leak gate included)
     of which leak gate: fingerprints / scan output   (timed again on their own, in a separate process)
   check, warm        the same check again (text cache filled by the build)
-  build, no-op       the same build again into the same output folder
+  build, no-op       the same build again into the same output folder (incremental: nothing changed)
+  build, 1 edit      one meeting edited, then the same build again (incremental: the affected pages,
+                     Pagefind and the leak gate); the edit is undone afterwards
   preview: first build / rebuild, nothing changed / rebuild after editing 1 meeting
                      raadsarkiv.rebuild.Rebuilder, as `serve` uses it, in one process
   preview: edit -> served over HTTP
@@ -31,7 +33,7 @@ but can miss a spike shorter than 50 ms). ru_maxrss alone misses that several pr
 at once (the parse workers, Pagefind and the parent), and children that are never waited for.
 
 --steps runs only some steps (always in the order above): check-cold, build-cold (with the
-leak gate rows), check-warm, build-noop, preview, serve, floor. A warm check needs the text
+leak gate rows), check-warm, build-noop, build-edit, preview, serve, floor. A warm check needs the text
 cache that a cold build or the preview fills.
 
 A --root archive is measured in place: its .cache/ is set aside for the cold steps and put back
@@ -216,6 +218,10 @@ def run_step(label: str, command: list[str], note: str = "", expect_json: bool =
     data: dict = {}
     if expect_json:
         data = json.loads(output.strip().splitlines()[-1])
+    else:  # build.py's summary line: what it rendered and kept
+        summary = [line for line in output.splitlines() if line.startswith(("Built ", "Nothing changed"))]
+        if summary and ":" in summary[-1]:
+            note = f"{note}; {summary[-1].rsplit(': ', 1)[-1].rstrip('.')}" if note else summary[-1].rsplit(": ", 1)[-1].rstrip(".")
     step = Step(label, wall, cpu, max(usage.ru_maxrss * 1024, orphans), peak, note, load)
     print(step.row(), flush=True)
     return step, data
@@ -432,7 +438,7 @@ def measure_serve(root: Path, meeting: Path, url_path: str, edits: int = 3) -> l
 
 # ---------------------------------------------------------------- main
 
-STEPS = ("check-cold", "build-cold", "check-warm", "build-noop", "preview", "serve", "floor")
+STEPS = ("check-cold", "build-cold", "check-warm", "build-noop", "build-edit", "preview", "serve", "floor")
 
 
 def floor_available() -> bool:
@@ -506,7 +512,14 @@ def main() -> int:
         if "check-warm" in steps:
             run_step("check, warm (second run; text cache filled)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
         if "build-noop" in steps:
-            run_step("build, no-op (again into the same output)", build)
+            run_step("build, no-op (again into the same output)", build, "incremental: nothing changed")
+        if "build-edit" in steps:
+            original = target.read_bytes()
+            target.write_bytes(original + "\nEt afsnit tilføjet af benchmarken.\n".encode())
+            try:
+                run_step("build after editing 1 meeting (same output)", build, "incremental: affected pages, Pagefind, gate")
+            finally:
+                target.write_bytes(original)
         if "preview" in steps:
             _, preview = run_step("preview (Rebuilder): 3 builds in one process", [
                 *me, "--step", "preview", "--root", str(root), "--out", str(work / "preview"), "--meeting", str(target)],

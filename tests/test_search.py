@@ -140,6 +140,26 @@ def test_pdf_text_is_cached_by_file_hash(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(parsed) == 2 and "cykelsti" in (second[rel] or "")
 
 
+def test_unchanged_pdfs_are_not_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat index: an unchanged file is not read at all; a touched one is hashed (not extracted);
+    a damaged index is ignored."""
+    rel = "bilag/x/2024-01-01/notat.pdf"
+    _pdf(tmp_path / "content" / rel, "Kommunen bygger en skatepark ved havnen.")
+    site = SimpleNamespace(bilag={rel: None})
+    hashed: list[Path] = []
+    real_hash = bilagtext.file_hash
+    monkeypatch.setattr(bilagtext, "file_hash", lambda path: hashed.append(path) or real_hash(path))
+    first = bilagtext.bilag_texts(tmp_path, site, Problems())  # type: ignore[arg-type]
+    assert len(hashed) == 1
+    assert bilagtext.bilag_texts(tmp_path, site, Problems()) == first and len(hashed) == 1  # type: ignore[arg-type]
+    (tmp_path / "content" / rel).write_bytes((tmp_path / "content" / rel).read_bytes())  # same bytes, new stat
+    monkeypatch.setattr(bilagtext, "extract_pdf", lambda path: pytest.fail("extracted again"))
+    assert bilagtext.bilag_texts(tmp_path, site, Problems()) == first and len(hashed) == 2  # type: ignore[arg-type]
+    for entry in (tmp_path / bilagtext.INDEX_DIR).glob("*.bin"):
+        entry.write_bytes(b"damaged")
+    assert bilagtext.bilag_texts(tmp_path, site, Problems()) == first and len(hashed) == 3  # type: ignore[arg-type]
+
+
 def test_cpr_number_inside_a_public_pdf_stops_check_until_reviewed(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     _pdf(root / "content" / GRANT_PDF, "Ansoeger: Jens Hansen, cpr 010203-1234.")

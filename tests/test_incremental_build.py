@@ -1,0 +1,135 @@
+"""`build` into a folder it built before redoes only what changed, and ends byte-identical to a full build."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from raadsarkiv import incremental
+from raadsarkiv.errors import BuildFailed
+from raadsarkiv.pipeline import build
+
+MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
+MEETING_PAGE = "udvalg/eksempeludvalget/2024-01-22-referat/index.html"
+OPEN_SENTENCE = "Debataftenen foreslås holdt i april 2024 med oplæg fra to virksomheder og en\npaneldebat"
+# Pagefind writes these in a different order on every run (Pagefind/pagefind#638), as in test_safety.py.
+UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)")
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under `folder`, without Pagefind's unstable files."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not UNSTABLE.fullmatch(p.relative_to(folder).as_posix())
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def full_build(root: Path, out: Path) -> dict[str, str]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(root, out, incremental=False)
+    return tree(out)
+
+
+EDITS: list[tuple[str, Callable[[Path], object]]] = [
+    ("edit one meeting's text", lambda root: edit(root / MEETING, "Udgifterne til lokale", "Udgifterne til leje af lokale")),
+    ("move a meeting to another date (file renamed)", lambda root: (
+        edit(root / MEETING, "date: 2024-01-22", "date: 2024-01-29"),
+        (root / MEETING).rename(root / "content/meetings/eksempeludvalget/2024-01-29-referat.md"))),
+    ("delete a meeting", lambda root: (root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink()),
+    ("rename a body", lambda root: edit(root / "content/bodies/eksempeludvalget.md", "name: Eksempeludvalget", "name: Eksempeludvalget (omdøbt)")),
+    ("change a page title (every footer)", lambda root: edit(root / "content/pages/om.md", "title: Om arkivet", "title: Om dette arkiv")),
+    ("change a template", lambda root: edit(root / "templates/base.html", "</footer>", "<p>Ny linje i sidefoden.</p></footer>")),
+    ("change the settings", lambda root: edit(root / "site_config.yaml", "\ntitle: Rådsarkiv\n", "\ntitle: Rådsarkivet\n")),
+    ("change a static file", lambda root: (root / "static/style.css").write_text(
+        (root / "static/style.css").read_text(encoding="utf-8") + "\n/* ændret */\n", encoding="utf-8")),
+    ("replace a bilag by another file of the same size", lambda root: (
+        lambda pdf: pdf.write_bytes(pdf.read_bytes().replace(b"Program", b"Pregram", 1)))(
+        root / "content/bilag/eksempeludvalget/2024-01-22/program-debataften.pdf")),
+]
+
+
+def test_incremental_build_equals_a_full_build_after_each_edit(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    out, reference = root / "output", tmp_path / "reference"
+    first = build(root, out)
+    assert not first.unchanged and first.reused == 0 and first.rendered > 20
+    again = build(root, out)
+    assert again.unchanged and again.problems == [p for p in first.problems if p.severity != "error"]
+    (root / MEETING).touch()  # the bytes are the same: nothing to render, every file kept
+    touched = build(root, out)
+    assert not touched.unchanged and touched.rendered == 0 and touched.reused > 50
+    for what, change in EDITS:
+        change(root)
+        before = {p: p.stat().st_ino for p in out.rglob("*.html")}
+        built = build(root, out)
+        assert not built.unchanged, what
+        assert tree(out) == full_build(root, reference), what
+        if what == "edit one meeting's text":
+            assert built.rendered < first.rendered / 2
+            rewritten = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if before.get(p) != p.stat().st_ino}
+            assert rewritten == {MEETING_PAGE}  # every other page is the same file (a hard link), not a new copy
+        assert build(root, out).unchanged, what
+
+
+def test_an_output_changed_by_hand_is_repaired(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    build(root, out)
+    expected = tree(out)
+    (out / MEETING_PAGE).write_text("changed by hand", encoding="utf-8")
+    (out / "extra.html").write_text("left behind", encoding="utf-8")
+    (out / "robots.txt").unlink()
+    built = build(root, out)
+    assert not built.unchanged and built.rendered == 1
+    assert tree(out) == expected
+
+
+def test_a_damaged_state_is_ignored(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    build(root, out)
+    expected = tree(out)
+    states = list((root / incremental.STATE_CACHE).glob("*.bin"))
+    assert len(states) == 1
+    states[0].write_bytes(states[0].read_bytes()[:-10] + b"0123456789")
+    edit(root / MEETING, "Udgifterne til lokale", "Udgifterne til lokale")  # same bytes
+    built = build(root, out)
+    assert not built.unchanged and built.reused == 0  # a full build
+    assert tree(out) == expected
+
+
+def test_text_closed_later_is_found_in_files_that_did_not_change(tmp_path: Path) -> None:
+    """A sentence of an open item copied into a static file is allowed; once the item is closed the gate has
+    new fingerprints, so it scans every file again, the unchanged static file included."""
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    (root / "static/noter.txt").write_text(OPEN_SENTENCE.replace("\n", " ") + ".\n", encoding="utf-8")
+    build(root, out)
+    published = tree(out)
+    edit(root / MEETING, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
+         "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}")
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    assert any("leaked into output/static/noter.txt" in p.message for p in failure.value.problems)
+    assert tree(out) == published  # the output was left as it was
+
+
+def test_full_build_ignores_the_state(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    build(root, out)
+    built = build(root, out, incremental=False)
+    assert not built.unchanged and built.reused == 0 and built.rendered > 20
