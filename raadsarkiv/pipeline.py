@@ -253,7 +253,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
         bundle = set()
     same_gate_inputs = previous is not None and previous.signature == new_signature and previous.sources == sources
     # The gate is made from the content and the bilag: with neither changed it is the one that passed the output.
-    gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
+    gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
     gate_digest = previous.gate if previous is not None else b""
     with staged(root, out) as stage:
         for rel in sorted(reuse | bundle):
@@ -267,7 +267,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
         # Files the gate passed before (same bytes: the same file) need no new scan by the same gate.
         unscanned = {rel for rel, found in written.items() if previous is None or previous.outputs.get(rel) != found}
         if gate is None and unscanned:
-            gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
+            gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
         if gate is not None:
             gate_digest = gate.digest()
             scan_only = unscanned if previous is not None and gate_digest == previous.gate else None
