@@ -11,7 +11,6 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from babel.dates import format_date
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -22,7 +21,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from .model import When
-from .views import DANISH, PageView
+from .views import PageView, long_date
 
 DATE_PATTERNS = {"long": "d. MMMM y", "weekday": "EEEE 'den' d. MMMM y", "short": "d. MMM y"}
 
@@ -33,11 +32,7 @@ def date_da(value: dt.date | When, style: str = "long") -> str:
     A meeting's date (model.When) may be known only to the month ('marts 2014') or year ('2014'), and the
     body's second meeting that day says so: '19. februar 2024 (2. møde)'.
     """
-    if not isinstance(value, When):
-        return format_date(value, DATE_PATTERNS[style], locale=DANISH)
-    pattern = {"year": "y", "month": "LLLL y"}.get(value.precision, DATE_PATTERNS[style])
-    text = format_date(value.date, pattern, locale=DANISH)
-    return f"{text} ({value.sequence}. møde)" if value.sequence else text
+    return long_date(value, DATE_PATTERNS[style])
 
 
 def make_environment(templates: Path) -> Environment:

@@ -43,6 +43,7 @@ JOINT = "udvalg/eksempeludvalget/2024-06-10-referat/index.html"
 def test_a_joint_meeting_is_shown_as_one_meeting_of_both_bodies(sample_site: Path) -> None:
     html = read(sample_site, JOINT)
     assert "<h1>Referat: Fællesmøde mellem Eksempeludvalget og Integrationsrådet" in html
+    assert "<title>Referat: Fællesmøde mellem Eksempeludvalget og Integrationsrådet, Aalborg Kommune, 10. juni 2024 – " in html
     assert re.search(r'<dt>Fællesmøde</dt><dd><a href="\.\./\.\./\.\./udvalg/eksempeludvalget/index\.html">Eksempeludvalget</a> og '
                      r'<a href="\.\./\.\./\.\./udvalg/integrationsraadet-aalborg/index\.html">Integrationsrådet</a></dd>', html)
     # search: one page, filed under both bodies
@@ -66,8 +67,8 @@ def test_a_joint_meeting_is_shown_as_one_meeting_of_both_bodies(sample_site: Pat
 def test_two_meetings_of_one_body_on_one_day_have_their_own_pages(sample_site: Path) -> None:
     first = read(sample_site, "udvalg/eksempeludvalget/2024-05-13-referat/index.html")
     second = read(sample_site, "udvalg/eksempeludvalget/2024-05-13-referat-2/index.html")
-    assert "<title>Referat: Eksempeludvalget – " in first
-    assert "<title>Referat: Eksempeludvalget (2. møde) – " in second
+    assert "<title>Referat: Eksempeludvalget, Aalborg Kommune, 13. maj 2024 – " in first
+    assert "<title>Referat: Eksempeludvalget, Aalborg Kommune, 13. maj 2024 (2. møde) – " in second
     assert '<span class="h1-date">13. maj 2024 (2. møde)</span></h1>' in second
     assert '<time datetime="2024-05-13">mandag den 13. maj 2024 (2. møde)</time>' in second
     listing = read(sample_site, "udvalg/eksempeludvalget/index.html")
@@ -84,6 +85,7 @@ MONTH_ONLY = "udvalg/eksempeludvalget/2014-03-referat/index.html"
 def test_a_date_known_only_to_the_month_is_shown_and_filed_as_such(sample_site: Path) -> None:
     html = read(sample_site, MONTH_ONLY)
     assert '<span class="h1-date">marts 2014</span></h1>' in html
+    assert "<title>Referat: Eksempeludvalget, Aalborg Kommune, marts 2014 – " in html
     assert '<dd><time datetime="2014-03">marts 2014</time></dd>' in html
     assert "1. marts" not in html and "2014-03-01" not in html
     assert '<span data-pagefind-filter="År">2014</span>' in html  # the year filter
