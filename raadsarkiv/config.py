@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl, Field, field_validator
 from .characters import check_characters
 from .errors import Problems
 from .frontmatter import FrontMatterError, parse_yaml
+from .importer.patterns import ImportSettings
 from .model import Strict, Text
 from .validation import validate
 
@@ -75,6 +76,10 @@ class SiteConfig(Strict):
         description="Section names holding a decision; '*' matches any text, e.g. 'Beslutning fra *'",
     )
     accessibility: Accessibility
+    import_: ImportSettings = Field(
+        default_factory=ImportSettings, alias="import",
+        description="Patterns `python build.py import` recognises minutes by (regular expressions); see docs/importing.md",
+    )
 
     @field_validator("base_url")
     @classmethod
