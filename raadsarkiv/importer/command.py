@@ -38,7 +38,7 @@ class Options:
     force: bool = False
 
 
-def read_source(path: Path, patterns: Patterns) -> Source:
+def read_source(path: Path, patterns: Patterns, vocabulary: Vocabulary | None = None) -> Source:
     """The document's lines, by its file type."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -47,7 +47,13 @@ def read_source(path: Path, patterns: Patterns) -> Source:
     if reader == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, lambda text: patterns.match("table_of_contents", text) is not None)
+        words = vocabulary or Vocabulary()
+
+        def structure(text: str) -> bool:
+            return bool(words.name(text.strip().rstrip(":")) or any(
+                patterns.match(kind, text) for kind in ("open_markers", "closed_markers", "item_headings")))
+
+        return read_pdf(path, lambda text: patterns.match("table_of_contents", text) is not None, structure)
     if reader == "docx":
         from .word import read_docx
 
@@ -166,7 +172,7 @@ def import_file(root: Path, path: Path, options: Options, patterns: Patterns, vo
                 siblings: list[Path]) -> FileReport:
     report = FileReport(path)
     try:
-        source = read_source(path, patterns)
+        source = read_source(path, patterns, vocabulary)
         stop_on_cpr(source)
         meeting = recognise(source, patterns, vocabulary)
         meeting.unplaced = [(line.number, line.text) for line in source.set_aside if line.text.strip()] + meeting.unplaced

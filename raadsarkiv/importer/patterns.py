@@ -98,8 +98,12 @@ class ImportSettings(Strict):
         return patterns
 
 
-def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(rf"(?:{pattern})", re.IGNORECASE) for pattern in patterns)
+def _compile(patterns: list[str], closing: str = "") -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"(?:{pattern}){closing}", re.IGNORECASE) for pattern in patterns)
+
+
+# Marker lines may end with a full stop or colon ("Lukket punkt.", "Beslutningen er offentlig.").
+MARKERS = {"open_markers", "closed_markers", "closed_sections", "open_sections", "public_decision", "ignore", "end_markers"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,8 @@ class Patterns:
     settings: ImportSettings
 
     def __post_init__(self) -> None:
-        compiled = {name: _compile(getattr(self.settings, name)) for name in ImportSettings.model_fields if name != "section_aliases"}
+        compiled = {name: _compile(getattr(self.settings, name), "[.:]?" if name in MARKERS else "")
+                    for name in ImportSettings.model_fields if name != "section_aliases"}
         object.__setattr__(self, "_compiled", compiled)
 
     def match(self, kind: str, line: str) -> re.Match[str] | None:

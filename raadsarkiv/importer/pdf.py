@@ -12,8 +12,9 @@ from .pdflayout import clean, dehyphenate
 from .source import ImportFailed, Line, Source
 
 
-def read_pdf(path: Path, toc_title: Callable[[str], bool]) -> Source:
-    """`toc_title` tells a table of contents' heading ("Indholdsfortegnelse")."""
+def read_pdf(path: Path, toc_title: Callable[[str], bool], keep: Callable[[str], bool] = lambda _: False) -> Source:
+    """`toc_title` tells a table of contents' heading ("Indholdsfortegnelse"); `keep` tells structure lines
+    (never removed as running headers)."""
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
@@ -23,7 +24,7 @@ def read_pdf(path: Path, toc_title: Callable[[str], bool]) -> Source:
         raise ImportFailed(f"{path}:1: cannot read the PDF ({exc}); expected a PDF with a text layer") from None
     if not any(line.strip() for page in pages for line in page):
         raise ImportFailed(f"{path}:1: the PDF has no text layer (a scan?); run OCR on it first, then import the result")
-    cleaned = clean(pages, toc_title)
+    cleaned = clean(pages, toc_title, keep)
     lines: list[Line] = []
     number = 0
     for page_number, page in enumerate(cleaned.pages, start=1):

@@ -37,11 +37,12 @@ def _edges(page: list[str]) -> list[int]:
     return sorted(set(filled[:EDGE] + filled[-EDGE:]))
 
 
-def _running(pages: list[list[str]]) -> set[str]:
-    """Shapes of lines found at the top or bottom of at least half the pages (and at least two)."""
+def _running(pages: list[list[str]], keep: Callable[[str], bool]) -> set[str]:
+    """Shapes of lines found at the top or bottom of at least half the pages (and at least two);
+    never a line `keep` says is structure (an "Åben" or "Beslutning" line may well start every page)."""
     if len(pages) < 2:
         return set()
-    counts = Counter(shape for page in pages for shape in {_shape(page[index]) for index in _edges(page)})
+    counts = Counter(shape for page in pages for shape in {_shape(page[i]) for i in _edges(page) if not keep(page[i])})
     return {shape for shape, count in counts.items() if count >= max(2, (len(pages) + 1) // 2)}
 
 
@@ -70,10 +71,10 @@ def dehyphenate(lines: list[str]) -> list[str]:
     return out
 
 
-def clean(pages: list[list[str]], toc_title: Callable[[str], bool]) -> Cleaned:
+def clean(pages: list[list[str]], toc_title: Callable[[str], bool], keep: Callable[[str], bool] = lambda _: False) -> Cleaned:
     pages = [[re.sub(r"[ \t\u00a0]{2,}", " ", line).strip() for line in page] for page in pages]
     result = Cleaned([])
-    running = _running(pages)
+    running = _running(pages, keep)
     seen: set[str] = set()
     removed_running = removed_numbers = 0
     for number, page in enumerate(pages, start=1):

@@ -186,8 +186,14 @@ class Recogniser:
                 continue
             name = self.section(text)
             if name is not None and item is not None:
-                section = Section(name)
-                item.sections.append(section)
+                earlier = next((s for s in item.sections if s.name == name), None)
+                if earlier is not None:  # a section may appear once per item: the text joins the first one
+                    meeting.to_check.append(f"line {line.number}: section '{name}' appears again in item {item.number}; "
+                                            "its text was added to the first one")
+                    earlier.lines.append("")
+                section = earlier or Section(name)
+                if earlier is None:
+                    item.sections.append(section)
                 continue
             if item is not None and self._metadata(item, text):
                 continue
