@@ -19,7 +19,7 @@ from fpdf import FPDF
 Block = tuple[str, str]  # (kind, text): kind is h1, h2, h3 or p
 
 SHORT_HEADING_RE = re.compile(r"^[A-ZÆØÅ][^.:()\d,]*$")
-ITEM_RE = re.compile(r"^\d+\. \S")
+ITEM_RE = re.compile(r"^\d+\.\s\S")
 
 
 def seed_blocks(text: str) -> list[Block]:

@@ -157,3 +157,196 @@ def test_every_format_imports_and_matches_the_hand_made_files(fmt: str, corpus: 
     imported = (root / "content/meetings" / EXAMPLE[0] / EXAMPLE[1]).read_text(encoding="utf-8")
     assert "HEMMELIG" not in imported  # a closed item's text is never imported
     assert "OFFENTLIG-BESLUTNING-M2N6" in imported  # … but a public decision is
+
+
+# --- behaviour ---------------------------------------------------------------------------------
+
+MINUTES = """Testudvalget - Referat
+Dato: 5. marts 2024
+Tidspunkt: Kl. 16.00-18.00
+Sted: Rådhuset, mødelokale 2
+Afbud: Anna Andersen, Bo Berg (stedfortræder Carl Clausen mødt)
+
+Indledende bemærkning fra sekretariatet.
+
+Pkt. 1 Godkendelse af dagsorden
+Sagsnr.: 2024-001122
+J.nr.: 00.01.00-A00
+Dok.nr.: 2024-445566
+
+BESLUTNING
+
+Godkendt.
+
+Punkt 2: Budget 2025
+Sagsfremstilling
+Budgettet blev gen-
+nemgået af direktionen.
+1. januar 2025 træder det i kraft.
+Beslutning fra Økonomiudvalget
+Anbefales.
+
+3. Personalesag
+Lukket punkt
+Sagsfremstilling
+HEMMELIG-TEKST-A1 om en medarbejder.
+Beslutning
+Taget til efterretning.
+
+4. Lukket dagsordenpunkt: Salg af grund
+Sagsfremstilling
+HEMMELIG-TEKST-B2 om prisen.
+
+LUKKEDE PUNKTER
+
+5. Klagesag
+
+6. Erstatningssag
+
+Åbne punkter
+
+7. Eventuelt
+Beslutning
+Intet.
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_patterns_closed_items_metadata_and_attendance(root: Path, tmp_path: Path) -> None:
+    source = _write(tmp_path / "in", "testudvalget.txt", MINUTES)
+    result = run(root, str(source), "--body", "eksempeludvalget")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (root / "content/meetings/eksempeludvalget/2024-03-05-referat.md").read_text(encoding="utf-8")
+    assert 'start: "16:00"\nend: "18:00"\nplace: "Rådhuset, mødelokale 2"' in text
+    assert '  - name: "Anna Andersen"\n  - name: "Bo Berg"\n    substitute: "Carl Clausen"' in text
+    assert '  1:\n    case_number: "2024-001122"\n    kle: "00.01.00-A00"\n    document_number: "2024-445566"' in text
+    assert "## 1. Godkendelse af dagsorden\n\n### Beslutning\n\nGodkendt." in text
+    assert "## 2. Budget 2025\n\n### Sagsfremstilling\n\nBudgettet blev gennemgået af direktionen.\n1\\. januar 2025" in text
+    assert "### Beslutning fra Økonomiudvalget" in text
+    for closed in ("## 3. Personalesag {lukket}", "## 4. Salg af grund {lukket}", "## 5. Klagesag {lukket}", "## 6. Erstatningssag {lukket}"):
+        assert closed + "\n" in text
+    assert "## 7. Eventuelt\n" in text and "{lukket}" not in text.split("## 7.")[1]
+    assert "HEMMELIG" not in text and "Taget til efterretning" not in text
+    assert "Indledende bemærkning fra sekretariatet." in text.split("## 1.")[0]  # unplaced: kept in the introduction
+    assert "item 3 is closed: only its title imported" in result.stdout
+    assert "`check`: no errors in this file" in result.stdout
+
+
+def test_a_cpr_number_stops_the_import_of_that_file(root: Path, tmp_path: Path) -> None:
+    source = _write(tmp_path / "in", "2024-03-05-referat.txt", "1. Godkendelse af dagsorden\nBeslutning\nBorger 010203-1234 klagede.\n")
+    result = run(root, str(source), "--body", "eksempeludvalget")
+    assert result.returncode == 1
+    assert f"{source}:3: '010203-XXXX' looks like a CPR number" in result.stdout
+    assert "1234" not in result.stdout + result.stderr
+    assert not (root / "content/meetings/eksempeludvalget/2024-03-05-referat.md").exists()
+
+
+def test_never_overwrites_without_force_and_twice_gives_the_same_file(root: Path, tmp_path: Path) -> None:
+    source = _write(tmp_path / "in", "referat.txt", MINUTES)
+    target = root / "content/meetings/eksempeludvalget/2024-03-05-referat.md"
+    assert run(root, str(source), "--body", "eksempeludvalget").returncode == 0
+    first = target.read_bytes()
+    again = run(root, str(source), "--body", "eksempeludvalget")
+    assert again.returncode == 0 and "(unchanged)" in again.stdout and target.read_bytes() == first
+    target.write_text(first.decode().replace("Godkendt.", "Godkendt med rettelser."), encoding="utf-8")
+    edited = target.read_bytes()
+    refused = run(root, str(source), "--body", "eksempeludvalget")
+    assert refused.returncode == 1 and "(exists)" in refused.stdout and "--force" in refused.stdout
+    assert target.read_bytes() == edited
+    forced = run(root, str(source), "--body", "eksempeludvalget", "--force")
+    assert forced.returncode == 0 and "(replaced)" in forced.stdout
+    assert "changes: +1 -1 line(s); changed: item 1" in forced.stdout
+    assert target.read_bytes() == first
+
+
+def test_options_override_and_name_date_kind(root: Path, tmp_path: Path) -> None:
+    source = _write(tmp_path / "in", "udvalg-dagsorden-2024-04-02.txt", "1. Godkendelse af dagsorden\nIndstilling\nGodkendes.\n")
+    assert run(root, str(source), "--body", "eksempeludvalget").returncode == 0
+    assert (root / "content/meetings/eksempeludvalget/2024-04-02-dagsorden.md").is_file()
+    result = run(root, str(source), "--body", "eksempeludvalget", "--date", "2024-04-03", "--kind", "referat")
+    assert result.returncode == 0 and "the file name says 2024-04-02, but 2024-04-03 was used" in result.stdout
+    assert (root / "content/meetings/eksempeludvalget/2024-04-03-referat.md").is_file()
+    undated = _write(tmp_path / "in2", "noget.txt", "1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n")
+    failed = run(root, str(undated), "--body", "eksempeludvalget")
+    assert failed.returncode == 1 and "no meeting date in the document or the file name; give it with --date" in failed.stdout
+
+
+def test_a_folder_with_bilag_html_links_and_named_files(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "eksport"
+    (folder / "filer").mkdir(parents=True)
+    (folder / "filer" / "Mødeplan 2024.pdf").write_bytes(b"%PDF-1.4 stand-in")
+    (folder / "notat.pdf").write_bytes(b"%PDF-1.4 stand-in 2")
+    (folder / "hemmeligt.pdf").write_bytes(b"%PDF-1.4 closed")
+    _write(folder, "2024-05-01-referat.html", """<html><body><h1>Referat</h1>
+<h2>1. Mødeplan</h2><h3>Beslutning</h3><p>Godkendt.</p><h3>Bilag</h3>
+<ul><li><a href="filer/M%C3%B8deplan%202024.pdf">Mødeplan 2024</a></li><li><a href="https://example.dk/x">Ekstern</a></li></ul>
+<h2>2. Personalesag</h2><p>Lukket punkt</p><p><a href="hemmeligt.pdf">Notat</a></p></body></html>""")
+    _write(folder, "2024-06-01-referat.txt", "1. Orientering\nBeslutning\nTaget til efterretning.\nBilag\nnotat.pdf\n")
+    result = run(root, str(folder), "--body", "eksempeludvalget")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[1/2] 2024-05-01-referat.html" in result.stdout and "[2/2] 2024-06-01-referat.txt" in result.stdout
+    assert "Summary: 2 written of 2 file(s)" in result.stdout
+    may = (root / "content/meetings/eksempeludvalget/2024-05-01-referat.md").read_text(encoding="utf-8")
+    assert "- [Mødeplan 2024](../../bilag/eksempeludvalget/2024-05-01/moedeplan-2024.pdf)" in may
+    assert (root / "content/bilag/eksempeludvalget/2024-05-01/moedeplan-2024.pdf").read_bytes() == b"%PDF-1.4 stand-in"
+    assert not (root / "content/bilag/eksempeludvalget/2024-05-01/hemmeligt.pdf").exists()  # a closed item's bilag
+    assert "bilag hemmeligt.pdf belongs to closed item 2; not copied" in result.stdout
+    june = (root / "content/meetings/eksempeludvalget/2024-06-01-referat.md").read_text(encoding="utf-8")
+    assert "- [notat](../../bilag/eksempeludvalget/2024-06-01/notat.pdf)" in june
+
+
+def test_pdf_layout_cleanup(corpus: Path) -> None:
+    from raadsarkiv.importer.command import read_source
+    from raadsarkiv.importer.patterns import patterns
+
+    stem = "broenderslev-integrationsraadet-referat-2018-05-24"
+    running = read_source(corpus / "pdf-running" / f"{stem}.pdf", patterns())
+    texts = [line.text for line in running.lines]
+    assert sum("udskrevet fra dagsordenssystemet" in text for text in texts) == 1  # the first one kept
+    assert not any(text.startswith("Side ") and " af " in text for text in texts)
+    words = " ".join(texts)
+    assert "integrationsydelsesmodtagere" in words and not any(t.endswith(("integrations-", "integrationsydel-")) for t in texts)
+    toc = read_source(corpus / "pdf-toc" / f"{stem}.pdf", patterns())
+    assert toc.set_aside and toc.set_aside[0].text == "Indholdsfortegnelse"
+    assert not any(line.text.strip("- ").isdigit() for line in toc.lines)
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("broken.pdf", b"not a pdf at all", "cannot read the PDF"),
+    ("broken.docx", b"PK not a zip", "cannot read the Word file"),
+    ("latin1.txt", "1. Godkendelse\nBeslutning\nGodkendt på mødet i Århus.\n".encode("latin-1"), "not UTF-8 text"),
+    ("notes.rtf", b"{\\rtf1}", "cannot import a .rtf"),
+    ("2024-01-01-referat.txt", b"Ingen punkter her.\n", "no agenda items found"),
+])
+def test_bad_input_is_reported_not_raised(root: Path, tmp_path: Path, name: str, data: bytes, expected: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run(root, str(path), "--body", "eksempeludvalget")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{path}:" in result.stdout and expected in result.stdout
+
+
+def test_patterns_come_from_site_config(root: Path, tmp_path: Path) -> None:
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "import:\n  item_headings:\n    - 'Sag (?P<number>\\d+) - (?P<title>.+)'\n"
+                      "  section_aliases:\n    Sagsbeskrivelse: Sagsfremstilling\n", encoding="utf-8")
+    source = _write(tmp_path / "in", "2024-02-02-referat.txt", "Sag 12 - Ny legeplads\nSagsbeskrivelse\nEn legeplads.\nBeslutning\nGodkendt.\n")
+    result = run(root, str(source), "--body", "eksempeludvalget")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (root / "content/meetings/eksempeludvalget/2024-02-02-referat.md").read_text(encoding="utf-8")
+    assert "## 12. Ny legeplads\n\n### Sagsfremstilling\n\nEn legeplads.\n\n### Beslutning" in text
+    config.write_text(config.read_text(encoding="utf-8").replace("(?P<number>\\d+)", "(?P<nummer>\\d+)"), encoding="utf-8")
+    checked = check(root)
+    assert any("site_config.yaml" in p.path and "needs the named group(s) (?P<number>…)" in p.message for p in checked.problems)

@@ -44,10 +44,18 @@ def read_source(path: Path, patterns: Patterns, vocabulary: Vocabulary | None = 
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise ImportFailed(f"{path}:1: cannot import a {path.suffix or 'file without a suffix'}; expected one of: {known}")
+    try:
+        return _read(path, reader, patterns, vocabulary or Vocabulary())
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a third-party parser's own error on a damaged file: reported, never a traceback
+        raise ImportFailed(f"{path}:1: cannot read this {reader} file ({type(exc).__name__}: {exc}); "
+                           "expected a file that opens in its usual program") from None
+
+
+def _read(path: Path, reader: str, patterns: Patterns, words: Vocabulary) -> Source:
     if reader == "pdf":
         from .pdf import read_pdf
-
-        words = vocabulary or Vocabulary()
 
         def structure(text: str) -> bool:
             return bool(words.name(text.strip().rstrip(":")) or any(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .source import ImportFailed, Source, lines_of
+from .pdflayout import dehyphenate
+from .source import ImportFailed, Line, Source
 
 
 def read_text(path: Path) -> Source:
@@ -15,4 +16,12 @@ def read_text(path: Path) -> Source:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8 and import again") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path, lines_of(text))
+    # Text copied out of a PDF keeps its line-end hyphenation: joined like a PDF's (the line numbers stay the source's).
+    lines: list[Line] = []
+    for number, row in enumerate(text.split("\n"), start=1):
+        joined = dehyphenate([lines[-1].text, row.rstrip()]) if lines and lines[-1].text else [row.rstrip()]
+        if len(joined) == 1 and lines and lines[-1].text:
+            lines[-1] = Line(joined[0], lines[-1].number)
+        else:
+            lines.append(Line(row.rstrip(), number))
+    return Source(path, lines)

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.document import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -38,7 +39,7 @@ def _blocks(document: Document) -> list[Paragraph | Table]:
 def read_docx(path: Path) -> Source:
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportFailed(f"{path}:1: cannot read the Word file ({exc}); expected a .docx saved by Word or LibreOffice") from None
     lines: list[Line] = []
     for block in _blocks(document):
