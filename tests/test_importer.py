@@ -350,3 +350,32 @@ def test_patterns_come_from_site_config(root: Path, tmp_path: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("(?P<number>\\d+)", "(?P<nummer>\\d+)"), encoding="utf-8")
     checked = check(root)
     assert any("site_config.yaml" in p.path and "needs the named group(s) (?P<number>…)" in p.message for p in checked.problems)
+
+
+def test_headings_without_sections_and_titles_on_the_next_line(root: Path, tmp_path: Path) -> None:
+    source = _write(tmp_path / "in", "2024-09-09-referat.txt", """Referat
+
+1. Godkendelse af dagsorden
+
+Godkendt.
+
+Pkt. 2
+Valg af næstformand
+Beslutning
+Anna blev valgt.
+
+3. Orientering Lukket
+
+Fortrolig HEMMELIG-C3 orientering.
+
+4. Eventuelt
+
+Intet.
+""")
+    result = run(root, str(source), "--body", "eksempeludvalget")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (root / "content/meetings/eksempeludvalget/2024-09-09-referat.md").read_text(encoding="utf-8")
+    assert "## 1. Godkendelse af dagsorden\n\nGodkendt.\n\n## 2. Valg af næstformand\n\n### Beslutning" in text
+    assert "## 3. Orientering {lukket}\n" in text and "HEMMELIG" not in text
+    # a weak heading (no structure after it) never ends a closed item: its text could become public
+    assert "## 4." not in text and "'4. Eventuelt' may start a new item, but it follows closed item 3" in result.stdout

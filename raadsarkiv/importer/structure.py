@@ -39,6 +39,7 @@ class Recogniser:
         self.lines = [self._untoc(line) for line in source.lines]
         self.meeting = ImportedMeeting()
         self._headings: dict[int, Heading] = {}
+        self.weak: set[int] = set()
 
     # --- what a line is -------------------------------------------------------------------
 
@@ -93,6 +94,10 @@ class Recogniser:
     # --- pass 1: which lines are item headings --------------------------------------------
 
     def item_headings(self) -> dict[int, Heading]:
+        """Numbered item headings by line index. A candidate counts when the source marks it as a heading,
+        when it is in a closed section's list, or when the next line is structure; or, weaker, when it is the
+        next running number on a line of its own (blank lines around it) that reads like a title. Weak ones
+        are in `self.weak`: they never end a closed item (its text could otherwise become an open item)."""
         found: dict[int, Heading] = {}
         last = 0
         closed_zone = False
@@ -107,18 +112,26 @@ class Recogniser:
                 continue
             following = self._next_text(index)
             next_text = following[1] if following else ""
-            continuation = following is not None and following[0] == index + 1 and next_text[:1].islower()
-            if continuation:  # a title wrapped onto the next line
-                after = self._next_text(following[0])
+            wrapped = following is not None and following[0] == index + 1 and next_text[:1].islower()
+            if following is not None and (wrapped or not heading.title and not self.is_structure(next_text)):
+                after = self._next_text(following[0])  # the title wrapped onto, or written on, the next line
                 next_text = after[1] if after else ""
-            marked = line.heading is not None
-            if marked or closed_zone or following is None or self.is_structure(next_text) or (
-                self.heading(Line(next_text, 0)) is not None and self.heading(Line(next_text, 0)).number == heading.number + 1
-                and closed_zone
-            ):
+            if line.heading is not None or closed_zone or following is None or self.is_structure(next_text):
                 found[index] = heading
                 last = heading.number
+            elif self._isolated(index, heading, last):
+                found[index] = heading
+                self.weak.add(index)
+                last = heading.number
         return found
+
+    def _isolated(self, index: int, heading: Heading, last: int) -> bool:
+        """'4. Eventuelt' alone between blank lines, the next number, not a sentence: a heading without sections."""
+        before = self.lines[index - 1].text.strip() if index > 0 else ""
+        after = self.lines[index + 1].text.strip() if index + 1 < len(self.lines) else ""
+        running = heading.number == last + 1 or last == 0
+        sentence = heading.title.endswith((".", ",", ";")) or len(heading.title) > 150
+        return running and bool(heading.title) and not sentence and not before and not after
 
     # --- pass 2: place every line ---------------------------------------------------------
 
@@ -159,6 +172,10 @@ class Recogniser:
             if self.patterns.match("open_sections", text):
                 closed_zone = False
                 continue
+            if index in headings and index in self.weak and item is not None and item.closed:
+                meeting.to_check.append(f"line {line.number}: '{text}' may start a new item, but it follows closed item "
+                                        f"{item.number} and was kept as (not imported) text of that item: check it")
+                headings.pop(index)
             if index in headings:
                 heading = headings[index]
                 title = heading.title
@@ -167,6 +184,10 @@ class Recogniser:
                     title = f"{title} {self.lines[following].text.strip()}"
                     skip_to = following
                     following += 1
+                if not title:  # "Pkt. 1" with the title on the next line
+                    nxt = self._next_text(index)
+                    if nxt and not self.is_structure(nxt[1]) and nxt[0] not in headings and len(nxt[1]) <= 150:
+                        title, skip_to = nxt[1], nxt[0]
                 item = self._new_item(heading.number, title, line, closed_zone)
                 section = None
                 continue
@@ -225,6 +246,10 @@ class Recogniser:
         return meeting
 
     def _new_item(self, number: int, title: str, line: Line, closed: bool) -> Item:
+        words = title.rsplit(" ", 1)
+        status = self.is_status(words[1]) if len(words) == 2 else None
+        if status:  # "1. Godkendelse af dagsorden Åben": an agenda system's label beside the title
+            title, closed = words[0], closed or status == "closed"
         closed_title = self.patterns.match("closed_titles", title) if title else None
         if closed_title:
             closed = True
