@@ -144,6 +144,7 @@ class Recogniser:
         closed_zone = False
         ended = False
         attendance_first: list[Absence] | None = None
+        repeated: list[str] = []
         skip_to = -1
         for index, line in enumerate(self.lines):
             if index <= skip_to:
@@ -236,12 +237,16 @@ class Recogniser:
                         meeting.absent = block
                         meeting.found.append(f"line {line.number}: absent members ('{text}'): {len(block)}")
                         continue
-                    if block == attendance_first:
-                        continue  # the same block repeated under every item
+                    if block == attendance_first:  # the same block repeated under every item
+                        repeated.append(str(item.number) if item else "introduction")
+                        continue
                     meeting.to_check.append(f"line {line.number}: an absence block differs from the first one; kept in the text of "
                                             f"{'item ' + str(item.number) if item else 'the introduction'}: merge it into `absent:` by hand")
                     skip_to = -1
             self._add(item, section, text, line.number)
+        if repeated:
+            meeting.found.append(f"the absence block is repeated under item(s) {', '.join(repeated)}: "
+                                 "the same names as in `absent:`, so left out of the items' text")
         self._finish()
         return meeting
 
