@@ -46,9 +46,10 @@ class DiskCache:
         self.folder = folder
 
     @staticmethod
-    def key(*parts: bytes) -> str:
-        """The key of an entry computed from `parts` by this engine."""
-        digest = hashlib.blake2b(engine_version(), digest_size=DIGEST)
+    def key(*parts: bytes, engine: bool = True) -> str:
+        """The key of an entry computed from `parts` by this engine. With `engine=False` the key does not
+        change with the engine: for results whose `parts` name the version of what computed them."""
+        digest = hashlib.blake2b(engine_version() if engine else b"", digest_size=DIGEST)
         for part in parts:
             digest.update(len(part).to_bytes(8, "little") + part)
         return digest.hexdigest()

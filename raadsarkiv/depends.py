@@ -7,6 +7,10 @@ when its list of files differs between the two (a bilag moved to another list).
 Settings, templates and page titles (the footer of every page) touch
 everything (`signature`): then `affected` answers None, meaning "all pages".
 The live preview (rebuild.py) and `build` (pipeline.py, incremental.py) both use it.
+
+The declarations are checked against what pages really read: tests/test_depends.py records
+every read of a meeting, body, strategy, page or bilag while each page is rendered, and fails
+on a file a page reads but whose page does not declare it.
 """
 
 from __future__ import annotations
@@ -149,9 +153,10 @@ def source_digests(root: Path, cache: LoadCache, content: Content) -> dict[str, 
     """A digest of every content file: a Markdown file's bytes (from the load), a bilag file's stat
     (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves)."""
     digests = dict(cache.digests)
+    content_dir = root / "content"
     for rel in content.bilag_files:
         try:
-            digests[f"content/{rel}"] = stat_digest(root / "content" / rel)
+            digests[f"content/{rel}"] = stat_digest(content_dir / rel)
         except OSError:
             digests[f"content/{rel}"] = b"?"
     return digests

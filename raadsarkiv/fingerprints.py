@@ -12,17 +12,23 @@ from the redacted site.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from importlib import metadata
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from .bilagtext import CACHE_DIR
 from .buildcache import DiskCache
 from .document import text_of
 from .leakgate import ClosedFile, Gate, Secret, pdf_text
-from .model import AgendaItem, Content, Section
+from .model import AgendaItem, Body, Content, Meeting, Page, Section, Strategy
 
 
 CLOSED_TEXT_CACHE = Path(".cache") / "closedtext"  # the text of closed PDF bilag, for the gate only
+PUBLIC_TEXT_CACHE = Path(".cache") / "publictext"  # per public file: what it shares with the closed content
+# Its entries are kept across engine versions (reading a closed PDF again costs 20 ms each): change this
+# when leakgate.pdf_text changes what it returns.
+CLOSED_TEXT_VERSION = f"1-pypdf-{metadata.version('pypdf')}"
 
 
 def _allowed(item: AgendaItem, section: Section) -> bool:
@@ -65,7 +71,7 @@ def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
         digest = hashlib.sha256(data).hexdigest()
         text = None
         if rel.lower().endswith(".pdf"):
-            key = DiskCache.key(digest.encode())
+            key = DiskCache.key(CLOSED_TEXT_VERSION.encode(), digest.encode(), engine=False)
             cached = cache.get(key)
             text = cached if isinstance(cached, str) else pdf_text(data, root / CACHE_DIR)
             if not isinstance(cached, str):
@@ -74,26 +80,36 @@ def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
     return files
 
 
-def published_texts(content: Content, bilag_text: dict[str, str | None]) -> Iterator[str]:
-    """Everything that may be published as text, read from the unredacted content by the plain rule."""
+def published_units(content: Content, bilag_text: dict[str, str | None]) -> Iterator[tuple[str, Callable[[], list[str]]]]:
+    """Everything that may be published as text, read from the unredacted content by the plain rule:
+    per content file (`content/…`), the texts it may publish, made when asked for."""
     for meeting in content.meetings:
-        yield text_of(meeting.intro_html)
-        closed = {item.number for item in meeting.items if item.closed}
-        meta = meeting.meta.model_dump(mode="json", exclude={"reviewed_cpr", "items"})
-        yield from _values(meta)
-        yield from _values({n: m.model_dump(mode="json") for n, m in meeting.meta.items.items() if n not in closed})
-        for item in meeting.items:
-            yield item.title
-            if not item.closed:
-                yield text_of(item.intro_html)
-            for section in item.sections:
-                yield section.name
-                if not item.closed or _allowed(item, section):
-                    yield text_of(section.html)
+        yield meeting.path, partial(_meeting_texts, meeting)
     for owner in [*content.pages.values(), *content.strategies.values(), *content.bodies.values()]:
-        yield text_of(owner.html)
-        yield from _values(owner.meta.model_dump(mode="json", exclude={"reviewed_cpr"}))
-    yield from (text for text in bilag_text.values() if text)
+        yield owner.path, partial(_owner_texts, owner)
+    for rel, text in sorted(bilag_text.items()):
+        if text:
+            yield f"content/{rel}", partial(list, [text])
+
+
+def _meeting_texts(meeting: Meeting) -> list[str]:
+    texts = [text_of(meeting.intro_html)]
+    closed = {item.number for item in meeting.items if item.closed}
+    texts += _values(meeting.meta.model_dump(mode="json", exclude={"reviewed_cpr", "items"}))
+    texts += _values({n: m.model_dump(mode="json") for n, m in meeting.meta.items.items() if n not in closed})
+    for item in meeting.items:
+        texts.append(item.title)
+        if not item.closed:
+            texts.append(text_of(item.intro_html))
+        for section in item.sections:
+            texts.append(section.name)
+            if not item.closed or _allowed(item, section):
+                texts.append(text_of(section.html))
+    return texts
+
+
+def _owner_texts(owner: Page | Strategy | Body) -> list[str]:
+    return [text_of(owner.html), *_values(owner.meta.model_dump(mode="json", exclude={"reviewed_cpr"}))]
 
 
 def _values(data: object) -> Iterator[str]:
@@ -107,6 +123,39 @@ def _values(data: object) -> Iterator[str]:
         yield data
 
 
-def gate(root: Path, content: Content, private_bilag: set[str], bilag_text: dict[str, str | None]) -> Gate:
-    """The leak gate for one build, from the full content (closed parts included)."""
-    return Gate.build(secrets(content), closed_files(root, private_bilag), published_texts(content, bilag_text))
+def gate(
+    root: Path, content: Content, private_bilag: set[str], bilag_text: dict[str, str | None],
+    sources: dict[str, bytes] | None = None,
+) -> Gate:
+    """The leak gate for one build, from the full content (closed parts included).
+
+    With `sources` (depends.source_digests: a digest of every content file), what each public file
+    has in common with the closed content is remembered in .cache/publictext/ and reused while both
+    the file and the closed content are unchanged, so an edit of one meeting reads only that
+    meeting's public text again. Without it, every public text is read (the same gate either way:
+    tests/test_leakgate.py).
+    """
+    closed = Gate.build(secrets(content), closed_files(root, private_bilag), [])
+    shingles: set[tuple[str, ...]] = set()
+    phrases: set[str] = set()
+    store = DiskCache(root / PUBLIC_TEXT_CACHE)
+    closed_digest = closed.digest()
+    key = DiskCache.key(b"public-text-in-closed")
+    memo = store.get(key) if sources is not None else None
+    known = memo[1] if isinstance(memo, tuple) and len(memo) == 2 and memo[0] == closed_digest else {}
+    seen: dict[str, tuple[bytes, set[tuple[str, ...]], set[str]]] = {}
+    for unit, texts in published_units(content, bilag_text):
+        digest = sources.get(unit) if sources is not None else None
+        hit = known.get(unit)
+        if digest is not None and hit is not None and hit[0] == digest:
+            found = hit[1], hit[2]
+        else:
+            found = closed.found(texts())
+        if digest is not None:
+            seen[unit] = (digest, *found)
+        shingles |= found[0]
+        phrases |= found[1]
+    if sources is not None and (seen != known):
+        store.put(key, (closed_digest, seen))
+    closed.forget(shingles, phrases)
+    return closed

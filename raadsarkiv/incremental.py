@@ -85,7 +85,7 @@ def file_stat(path: Path) -> FileStat:
 
 def stat_digest(path: Path) -> bytes:
     """A cheap stand-in for a file's bytes: its size, mtime, inode and ctime."""
-    info = path.lstat()
+    info = os.lstat(path)  # os, not Path.lstat: called for every bilag on every build
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}".encode()
 
 

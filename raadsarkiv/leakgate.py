@@ -350,14 +350,29 @@ class Gate:
                 phrases.setdefault(f" {phrase} ", []).append(owner)
         gate = cls(owners, {s: tuple(o) for s, o in shingles.items()}, {p: tuple(o) for p, o in phrases.items()},
                    {h: tuple(o) for h, o in hashes.items()}, sizes)
-        public_phrases: set[str] = set()
-        for text in public_texts:
-            public_phrases |= gate._forget(source_words(text))
-        for phrase in public_phrases:
-            del gate.phrases[phrase]
-        if public_phrases:
-            gate._compile()
+        gate.forget(*gate.found(public_texts))
         return gate
+
+    def found(self, texts: Iterable[str]) -> tuple[set[tuple[str, ...]], set[str]]:
+        """The shingles and short phrases of this gate that occur in `texts` (the gate is not changed)."""
+        shingles: set[tuple[str, ...]] = set()
+        phrases: set[str] = set()
+        for text in texts:
+            ws = source_words(text)
+            if len(ws) >= K and self._keys:
+                shingles |= self._keys.intersection(_shingles(ws))
+            phrases |= {phrase for phrase, _ in self._phrase_hits(ws)}
+        return shingles, phrases
+
+    def forget(self, shingles: Iterable[tuple[str, ...]], phrases: Iterable[str]) -> None:
+        """Stop looking for these shingles and phrases (they also occur in public text)."""
+        for shingle in shingles:
+            if shingle in self.shingles:
+                del self.shingles[shingle]
+                self._keys.discard(shingle)
+        dropped = [phrase for phrase in phrases if self.phrases.pop(phrase, None) is not None]
+        if dropped:
+            self._compile()
 
     def digest(self) -> bytes:
         """A digest of what the gate looks for (not of whom it names): two gates with the same digest find
@@ -367,14 +382,6 @@ class Gate:
         for part in (sorted(map("\0".join, self._keys)), sorted(self.phrases), sorted(self.hashes)):
             digest.update("\n".join(part).encode() + b"\1")
         return digest.digest()
-
-    def _forget(self, ws: list[str]) -> set[str]:
-        """Drop the shingles that occur in a public text; return the short phrases that occur in it."""
-        if len(ws) >= K:
-            for shingle in self._keys.intersection(_shingles(ws)):
-                self._keys.discard(shingle)
-                del self.shingles[shingle]
-        return {phrase for phrase, _ in self._phrase_hits(ws)}
 
     def _phrase_hits(self, ws: list[str]) -> Iterator[tuple[str, tuple[int, ...]]]:
         """The short phrases in a word stream, with their owners."""

@@ -20,7 +20,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
 from .errors import Problem
 from .loader import LoadCache
-from .pipeline import check, render_site
+from .pipeline import check, gc_paused, render_site
 from .render import make_environment
 from .incremental import bytes_digest
 from .writer import copy_file
@@ -71,7 +71,8 @@ class Rebuilder:
         """Check everything, render what changed since the last good build, and write it."""
         started = time.perf_counter()
         try:
-            result = self._build()
+            with gc_paused():
+                result = self._build()
         except TemplateError as exc:
             result = Result(False, [template_problem(self.root, exc)])
         except Exception as exc:  # noqa: BLE001 - the preview must survive anything; say what happened

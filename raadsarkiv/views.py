@@ -353,6 +353,25 @@ def bilag_lists(site: Site) -> dict[str, list[BilagInfo]]:
     return dict(sorted(lists.items()))
 
 
+_SiteIndex = Callable[[Site], Any]
+
+
+def _per_site(make: _SiteIndex) -> _SiteIndex:
+    """Cache an index over the whole site (for the latest site only): made once, before any page, not once
+    per page. Pages then read only their own part of it, as depends.py declares (tests/test_depends.py)."""
+    cache: list[tuple[weakref.ref[Site], Any]] = []
+
+    def cached(site: Site) -> Any:
+        if cache and cache[0][0]() is site:
+            return cache[0][1]
+        value = make(site)
+        cache[:] = [(weakref.ref(site), value)]
+        return value
+
+    return cached
+
+
+@_per_site
 def _bilag_years(site: Site) -> dict[str, dict[int, int]]:
     """For every body with bilag: the number of bilag listed for each year."""
     years: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -363,6 +382,7 @@ def _bilag_years(site: Site) -> dict[str, dict[int, int]]:
     return years
 
 
+@_per_site
 def _sources_of_bilag(site: Site) -> dict[str, list[str]]:
     """For every bilag, the content files with a public link to it, in a stable order."""
     sources: dict[str, set[str]] = defaultdict(set)
@@ -457,6 +477,7 @@ def bilag_other_view(site: Site, infos: list[BilagInfo]) -> PageView:
 
 
 def _bilag_list_builders(site: Site) -> dict[str, Callable[[], PageView]]:
+    _bilag_years(site), _sources_of_bilag(site)  # the indexes the list pages share, made once here
     builders: dict[str, Callable[[], PageView]] = {}
     for page, infos in bilag_lists(site).items():
         place = bilag_place(infos[0])

@@ -133,3 +133,42 @@ def test_full_build_ignores_the_state(tmp_path: Path) -> None:
     build(root, out)
     built = build(root, out, incremental=False)
     assert not built.unchanged and built.reused == 0 and built.rendered > 20
+
+
+def _tables(gate: object) -> tuple:
+    return gate.shingles, gate.phrases, gate.hashes, gate.sizes, gate.owners  # type: ignore[attr-defined]
+
+
+def test_the_remembered_gate_equals_a_gate_made_from_scratch(tmp_path: Path) -> None:
+    """fingerprints.gate reuses, per unchanged public file, what it shares with the closed content. After each
+    edit (open text, closed text, text shared between open and closed items, a file removed) the gate must be
+    exactly the one made without that memory."""
+    from raadsarkiv import fingerprints
+    from raadsarkiv.depends import source_digests
+    from raadsarkiv.loader import LoadCache
+    from raadsarkiv.pipeline import check
+
+    root = copy_project(tmp_path / "project")
+    closed_sentence = "Sagen vedrører en medarbejders ansættelsesforhold og behandles for lukkede døre."
+    edits = [
+        lambda: None,
+        lambda: edit(root / MEETING, "Udgifterne til lokale", "Udgifterne til leje af lokale"),
+        # an open item says what the closed item says: those shingles are forgotten …
+        lambda: edit(root / MEETING, "## 5. Eventuelt\n", f"## 5. Eventuelt\n\n{closed_sentence}\n"),
+        # … and looked for again once the open item no longer says it
+        lambda: edit(root / MEETING, f"## 5. Eventuelt\n\n{closed_sentence}\n", "## 5. Eventuelt\n"),
+        lambda: edit(root / MEETING, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
+                     "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}"),
+        lambda: (root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink(),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        cache = LoadCache()
+        checked = check(root, cache)
+        assert checked.ok and checked.content is not None, [p.format() for p in checked.problems]
+        sources = source_digests(root, cache, checked.content)
+        remembered = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
+        fresh = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text)
+        assert _tables(remembered) == _tables(fresh), f"edit {number}"
+        assert remembered.digest() == fresh.digest()
+    assert (root / fingerprints.PUBLIC_TEXT_CACHE).is_dir()
