@@ -379,3 +379,17 @@ Intet.
     assert "## 3. Orientering {lukket}\n" in text and "HEMMELIG" not in text
     # a weak heading (no structure after it) never ends a closed item: its text could become public
     assert "## 4." not in text and "'4. Eventuelt' may start a new item, but it follows closed item 3" in result.stdout
+
+
+def test_a_table_of_contents_list_is_not_taken_for_the_items(root: Path, tmp_path: Path) -> None:
+    page = """<html><body><h1>Referat</h1><p>Dato: 3. april 2024</p>
+<div><p>1. Godkendelse af dagsorden</p><p>2. Budget</p><p>3. Eventuelt</p></div>
+<p>1. Godkendelse af dagsorden</p><p>Beslutning</p><p>Godkendt.</p>
+<p>2. Budget</p><p>Indstilling</p><p>Drøftes.</p>
+<p>3. Eventuelt</p><p>Beslutning</p><p>Intet.</p></body></html>"""
+    source = _write(tmp_path / "in", "side.html", page)
+    result = run(root, str(source), "--body", "eksempeludvalget")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (root / "content/meetings/eksempeludvalget/2024-04-03-referat.md").read_text(encoding="utf-8")
+    assert "## 1. Godkendelse af dagsorden\n\n### Beslutning\n\nGodkendt.\n\n## 2. Budget\n\n### Indstilling" in text
+    assert "\n1. Godkendelse af dagsorden\n2. Budget\n3. Eventuelt\n-->" in text  # the list is kept, unplaced

@@ -129,9 +129,10 @@ class Recogniser:
         """'4. Eventuelt' alone between blank lines, the next number, not a sentence: a heading without sections."""
         before = self.lines[index - 1].text.strip() if index > 0 else ""
         after = self.lines[index + 1].text.strip() if index + 1 < len(self.lines) else ""
-        running = heading.number == last + 1 or last == 0
+        following = self._next_text(index)
+        listed = following is not None and self.heading(Line(following[1], 0)) is not None  # a list or a table of contents
         sentence = heading.title.endswith((".", ",", ";")) or len(heading.title) > 150
-        return running and bool(heading.title) and not sentence and not before and not after
+        return heading.number == last + 1 and bool(heading.title) and not sentence and not listed and not before and not after
 
     # --- pass 2: place every line ---------------------------------------------------------
 
