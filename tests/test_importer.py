@@ -293,8 +293,10 @@ def test_a_folder_with_bilag_html_links_and_named_files(root: Path, tmp_path: Pa
 <ul><li><a href="filer/M%C3%B8deplan%202024.pdf">Mødeplan 2024</a></li><li><a href="https://example.dk/x">Ekstern</a></li></ul>
 <h2>2. Personalesag</h2><p>Lukket punkt</p><p><a href="hemmeligt.pdf">Notat</a></p></body></html>""")
     _write(folder, "2024-06-01-referat.txt", "1. Orientering\nBeslutning\nTaget til efterretning.\nBilag\nnotat.pdf\n")
+    (folder / "regneark.xlsx").write_bytes(b"PK")
     result = run(root, str(folder), "--body", "eksempeludvalget")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Not imported (not minutes this command reads, and no document names them as bilag): {folder / 'regneark.xlsx'}" in result.stdout
     assert "[1/2] 2024-05-01-referat.html" in result.stdout and "[2/2] 2024-06-01-referat.txt" in result.stdout
     assert "Summary: 2 written of 2 file(s)" in result.stdout
     may = (root / "content/meetings/eksempeludvalget/2024-05-01-referat.md").read_text(encoding="utf-8")

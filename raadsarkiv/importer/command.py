@@ -230,19 +230,22 @@ def import_file(root: Path, path: Path, options: Options, patterns: Patterns, vo
     return report
 
 
-def _files(paths: list[Path]) -> list[tuple[Path, list[Path]]]:
-    """The documents to import, each with the files beside it (candidates for its bilag)."""
+def _files(paths: list[Path]) -> tuple[list[tuple[Path, list[Path]]], list[Path]]:
+    """The documents to import, each with the files beside it (candidates for its bilag); and the files of
+    a folder that are neither a document nor named by one (listed in the summary, never silently passed over)."""
     out: list[tuple[Path, list[Path]]] = []
+    others: list[Path] = []
     for path in paths:
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
             documents = [p for p in files if p.suffix.lower() in READERS]
             named = {p for p in files for d in documents if d != p and _names(d, p)}
             out += [(document, files) for document in documents if document not in named]
+            others += [p for p in files if p not in named and p.suffix.lower() not in READERS]
         else:
             siblings = sorted(p for p in path.parent.iterdir() if p.is_file()) if path.parent.is_dir() else []
             out.append((path, siblings))
-    return out
+    return out, others
 
 
 def _names(document: Path, other: Path) -> bool:
@@ -274,7 +277,11 @@ def import_paths(root: Path, paths: list[Path], options: Options, out: Callable[
         print(f"error: {', '.join(missing)}: no such file or folder", file=sys.stderr)
         return 1
     patterns = make_patterns(config.import_)
-    files = _files(paths)
+    files, others = _files(paths)
+    if not files:
+        print(f"error: no documents to import in {', '.join(map(str, paths))}; expected files ending in "
+              f"{', '.join(sorted(READERS))}", file=sys.stderr)
+        return 1
     reports: list[FileReport] = []
     for index, (path, siblings) in enumerate(files, start=1):
         if len(files) > 1:
@@ -294,6 +301,9 @@ def import_paths(root: Path, paths: list[Path], options: Options, out: Callable[
     to_fix = sum(bool(r.problems) for r in reports)
     out("Summary: " + ", ".join(f"{count} {status}" for status, count in counts.items() if count)
         + f" of {len(reports)} file(s)" + (f"; {to_fix} file(s) with problems for `check`" if to_fix else ""))
+    if others:
+        out(f"Not imported (not minutes this command reads, and no document names them as bilag): "
+            f"{', '.join(str(p) for p in others)}")
     return 0 if all(report.ok for report in reports) else 1
 
 
