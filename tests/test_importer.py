@@ -395,3 +395,28 @@ def test_a_table_of_contents_list_is_not_taken_for_the_items(root: Path, tmp_pat
     text = (root / "content/meetings/eksempeludvalget/2024-04-03-referat.md").read_text(encoding="utf-8")
     assert "## 1. Godkendelse af dagsorden\n\n### Beslutning\n\nGodkendt.\n\n## 2. Budget\n\n### Indstilling" in text
     assert "\n1. Godkendelse af dagsorden\n2. Budget\n3. Eventuelt\n-->" in text  # the list is kept, unplaced
+
+
+def test_odd_text_never_raises(tmp_path: Path) -> None:
+    import random
+
+    from raadsarkiv.config import Vocabulary
+    from raadsarkiv.importer.command import read_source
+    from raadsarkiv.importer.patterns import patterns
+    from raadsarkiv.importer.structure import recognise
+    from raadsarkiv.importer.writer import meeting_text
+
+    pieces = ["1. Titel", "Pkt. 2", "Lukket", "Åben", "Beslutning", "BILAG", "Fraværende:", "Afbud: A, B og C", "Sagsnr.:",
+              "Dato: 31. februar 2024", "Kl. 25.99", "•", "{lukket}", "-->", "# x", "", "", "Lukkede punkter", "Til toppen",
+              "Kontakt", "Indholdsfortegnelse", "3. lille", "Navn (stedfortræder)", "Beslutningen er offentlig.", "0. Nul"]
+    rng = random.Random(11)
+    for attempt in range(200):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        path = tmp_path / f"{attempt}.txt"
+        path.write_text(text, encoding="utf-8")
+        meeting = recognise(read_source(path, patterns()), patterns(), Vocabulary())
+        if meeting.items:
+            import datetime as dt
+
+            meeting.date, meeting.kind = dt.date(2024, 1, 1), "referat"
+            assert meeting_text(meeting, "eksempeludvalget", path.name).startswith("---\nbody: eksempeludvalget\n")

@@ -67,7 +67,8 @@ class Recogniser:
         if not found:
             return None
         title = " ".join((found.group("title") or "").split())
-        return Heading(int(found.group("number")), title)
+        number = found.group("number") or ""
+        return Heading(int(number), title) if number.isdigit() and number.isascii() else None
 
     def is_status(self, text: str) -> str | None:
         if self.patterns.match("closed_markers", text):
