@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, copy_project
 from importer_corpus import published_blocks, seed_blocks, write_all
+
 from raadsarkiv.importer.command import Options, import_paths
 from raadsarkiv.model import Meeting
 from raadsarkiv.pipeline import check

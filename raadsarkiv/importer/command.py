@@ -20,9 +20,10 @@ from ..errors import Problems
 from ..markdown import slugify
 from .dates import find_date
 from .meeting import ImportedMeeting
-from .patterns import Patterns, patterns as make_patterns
+from .patterns import Patterns
+from .patterns import patterns as make_patterns
 from .report import FileReport, render
-from .source import ImportFailed, Line, Source
+from .source import ImportFailed, Source
 from .structure import recognise
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -48,7 +49,7 @@ def read_source(path: Path, patterns: Patterns, vocabulary: Vocabulary | None = 
         return _read(path, reader, patterns, vocabulary or Vocabulary())
     except ImportFailed:
         raise
-    except Exception as exc:  # a third-party parser's own error on a damaged file: reported, never a traceback
+    except Exception as exc:  # noqa: BLE001 - a third-party parser's own error on a damaged file: reported, never a traceback
         raise ImportFailed(f"{path}:1: cannot read this {reader} file ({type(exc).__name__}: {exc}); "
                            "expected a file that opens in its usual program") from None
 
@@ -320,5 +321,3 @@ def _bad_date(value: str) -> dt.date:
 
     raise argparse.ArgumentTypeError(f"'{value}' is not a date; expected YYYY-MM-DD, e.g. 2023-10-10")
 
-
-__all__ = ["Line", "Options", "import_paths", "parse_date"]

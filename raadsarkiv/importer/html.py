@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .source import ImportFailed, Line, Source
+from .source import Line, Source
 
 BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br", "section", "article",
           "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dl", "main", "nav", "caption"}
@@ -62,10 +62,7 @@ class _Walker:
 
 def read_html(path: Path) -> Source:
     data = path.read_bytes()
-    try:
-        soup = BeautifulSoup(data, "html.parser")
-    except Exception as exc:  # the parser is lenient; anything it still refuses is reported, not raised
-        raise ImportFailed(f"{path}:1: cannot read the HTML page ({exc})") from None
+    soup = BeautifulSoup(data, "html.parser")  # lenient; anything it still refuses is reported by read_source
     walker = _Walker()
     walker.walk(soup.body or soup)
     walker.flush()

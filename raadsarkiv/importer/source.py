@@ -34,7 +34,3 @@ class Source:
         page = f" (page {line.page})" if line.page else ""
         return f"{self.path}:{line.number}{page}"
 
-
-def lines_of(text: str, heading: int | None = None, start: int = 1, page: int | None = None) -> list[Line]:
-    """Text split into Line objects, numbered from `start`."""
-    return [Line(row.rstrip(), start + index, heading, page) for index, row in enumerate(text.split("\n"))]
