@@ -20,6 +20,7 @@ build (tests/test_incremental_build.py), and the staging folder is swapped in at
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import os
 import stat
@@ -151,3 +152,13 @@ def link_or_copy(source: Path, target: Path) -> None:
         from .writer import copy_file
 
         copy_file(source, target)
+
+
+def same_bytes(a: Path, b: Path) -> bool:
+    """Whether two regular files hold the same bytes (never following a symbolic link)."""
+    try:
+        if os.lstat(a).st_size != os.lstat(b).st_size:
+            return False
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False

@@ -24,7 +24,9 @@ from .files import walk
 from .linker import Site
 from .model import Content
 from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
-from .incremental import BuildState, bytes_digest, file_stat, input_digest, link_or_copy, load_state, output_stats, save_state
+from .incremental import (
+    BuildState, bytes_digest, file_stat, input_digest, link_or_copy, load_state, output_stats, same_bytes, save_state,
+)
 from .loader import LoadCache, load_content
 from .render import make_environment, render_pages
 from .views import page_builders
@@ -263,7 +265,10 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
             search.index_site(stage)
         written = output_stats(stage)
         # Files the gate passed before (same bytes: the same file) need no new scan by the same gate.
+        # A file written again with the bytes of an intact file of the current output (most of a new Pagefind
+        # bundle: a fragment is named by its content) is no new file to the gate either.
         unscanned = {rel for rel, found in written.items() if previous is None or previous.outputs.get(rel) != found}
+        unscanned -= {rel for rel in unscanned & intact if same_bytes(out / rel, stage / rel)}
         if gate is None and unscanned:
             gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
         if gate is not None:

@@ -172,3 +172,32 @@ def test_the_remembered_gate_equals_a_gate_made_from_scratch(tmp_path: Path) -> 
         assert _tables(remembered) == _tables(fresh), f"edit {number}"
         assert remembered.digest() == fresh.digest()
     assert (root / fingerprints.PUBLIC_TEXT_CACHE).is_dir()
+
+
+def test_a_redaction_bug_in_an_incremental_build_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit re-renders one meeting; with redaction switched off its closed items reach that page and the
+    new search index. The gate is unchanged (the edit shares nothing with closed text), so it scans only new
+    files, and those must include the page and the index."""
+    from raadsarkiv import pipeline, public
+
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    build(root, out)
+    published = tree(out)
+    gate = incremental.load_state(root, out).gate  # type: ignore[union-attr]
+    scans: list[set[str] | None] = []
+    real_scan = pipeline.fingerprints.Gate.scan
+    monkeypatch.setattr(pipeline.fingerprints.Gate, "scan", lambda self, folder, text_cache=None, only=None: (
+        scans.append(only), real_scan(self, folder, text_cache, only))[1])
+    (root / MEETING).write_text((root / MEETING).read_text(encoding="utf-8").replace(
+        "### Beslutning\n\nIntet.\n", "### Beslutning\n\nIntet. Formanden takkede for et godt møde.\n"), encoding="utf-8")
+    # Closed items keep their sections, but not their lists of bilag (which would change the closed bilag,
+    # and with them the gate): the gate stays the one that passed the output.
+    monkeypatch.setattr(public, "public_sections", lambda item: [s for s in item.sections if s.name != "Bilag"])
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
+    assert MEETING_PAGE in leaked_into and any(path.startswith("pagefind/fragment/") for path in leaked_into)
+    assert tree(out) == published
+    assert scans[0] is not None and len(scans[0]) < len(published) / 2  # the same gate: only new files were scanned
+    assert incremental.load_state(root, out).gate == gate  # type: ignore[union-attr]
