@@ -22,7 +22,7 @@ from raadsarkiv.importer.command import Options, import_paths
 from raadsarkiv.model import Meeting
 from raadsarkiv.pipeline import check
 
-SEEDS = Path("/work/shared/seeds") if Path("/work/shared/seeds").is_dir() else REPO.parent / "shared" / "seeds"
+SEEDS = REPO.parent / "shared" / "seeds"  # ../shared/seeds/, beside the project here and in CI
 # seed file -> (body, hand-made meeting file)
 CASES = {
     "broenderslev-integrationsraadet-referat-2018-05-24": ("integrationsraadet-broenderslev", "2018-05-24-referat.md"),
@@ -111,6 +111,10 @@ class Tally:
 def _import_all(root: Path, files: dict[str, Path], body: str) -> None:
     lines: list[str] = []
     assert import_paths(root, [files[name] for name in files], Options(body), lines.append) == 0, "\n".join(lines)
+
+
+def test_the_seeds_are_there() -> None:
+    assert all((SEEDS / f"{stem}.txt").is_file() for stem in CASES), f"the seeds are expected in {SEEDS}"
 
 
 @pytest.fixture(scope="module")
