@@ -48,7 +48,8 @@ def secrets(content: Content) -> list[Secret]:
                 found.append(Secret(label, meeting.path, item.line, item.intro_source))
             found += [Secret(label, meeting.path, s.line, s.source) for s in item.sections if not _allowed(item, s)]
             meta = meeting.meta.items.get(item.number)
-            for value in [meta.case_number, meta.kle, meta.document_number, *meta.guests] if meta else []:
+            # Every text value of the item's metadata: case numbers, guests, votes, minority remarks, who left.
+            for value in _values(meta.model_dump(mode="json")) if meta else []:
                 if value:
                     found.append(Secret(label, meeting.path, item.line, value, kind="value"))
     return found

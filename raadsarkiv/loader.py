@@ -11,12 +11,14 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from .attendance import check_attendance, check_votes
 from .characters import check_characters
 from .errors import Problem, Problems
 from .files import walk
 from .frontmatter import FrontMatterError, SplitFile, split
 from .buildcache import DiskCache
 from .config import Vocabulary
+from .decisions import decided_by
 from .document import ITEM_HEADING_RE, ITEM_MARKERS, STRAY_MARKER_RE, Block, normalise_heading, parse_document, parse_meeting, plain, shown
 from .markdown import slugify
 from urllib.parse import unquote
@@ -164,8 +166,11 @@ def _section(rel: str, block: Block, item: AgendaItem, vocabulary: Vocabulary, s
     anchor = f"{item.anchor}-{slugify(name)}"
     if any(section.anchor == anchor for section in item.sections):
         problems.error(rel, block.line, f"section '{name}' appears twice in item {item.number}")
-    item.sections.append(Section(name, anchor, block.line, block.html, vocabulary.is_decision(name),
-                                 source if item.closed else ""))
+    decision = vocabulary.is_decision(name)
+    decided, problem = decided_by(name) if decision else (None, None)
+    if problem:
+        problems.warning(rel, block.line, f"decision section '{shown(name)}': {problem}")
+    item.sections.append(Section(name, anchor, block.line, block.html, decision, source if item.closed else "", decided))
 
 
 def load_content(
@@ -326,6 +331,8 @@ def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content,
     meta = validate(MeetingMeta, split_file.front, shown, problems)
     if meta is None:
         return False
+    check_attendance(shown, meta, split_file.front, problems)
+    check_votes(shown, meta, split_file.front, problems)
     intro, items, links = parse_meeting_body(shown, split_file.body, split_file.body_line, meta, vocabulary, problems)
     first_item = items[0].line if items else split_file.body_line + split_file.body.count("\n") + 1
     fragments = published_fragments((intro, split_file.body_line, first_item), items)
@@ -371,10 +378,24 @@ def _link_fragments(links: list[LinkRef]) -> list[Fragment]:
     ]
 
 
+# A template's gap left for the municipality: "[Udfyldes af kommunen: telefonnummer og telefontid]".
+PLACEHOLDER_RE = re.compile(r"\[\s*Udfyldes af[^\]]*\]?", re.IGNORECASE)
+
+
+def _check_placeholders(shown: str, split_file: SplitFile, problems: Problems) -> None:
+    """Warn about each placeholder still in the text (the sample's accessibility statement has some)."""
+    for number, line in enumerate(split_file.lines, 1):
+        for match in PLACEHOLDER_RE.finditer(line):
+            text = match.group(0).strip()
+            problems.warning(shown, number, f"placeholder '{text if text.endswith(']') else text + ' …]'}' is still in the "
+                             "text; replace it with your own information (the text in brackets is published as it is)")
+
+
 def _scan_document(
     shown: str, split_file: SplitFile, html: str, reviewed: list[str], problems: Problems, links: list[LinkRef] = (),  # type: ignore[assignment]
 ) -> None:
-    """CPR scan of a page, strategy or body: all of it is published."""
+    """CPR scan of a page, strategy or body: all of it is published. Placeholders left in the text are warnings."""
+    _check_placeholders(shown, split_file, problems)
     end = split_file.body_line + split_file.body.count("\n") + 1
     fragments = [Fragment(html, split_file.body_line, end), *published_front_matter(split_file.front, set()), *_link_fragments(links)]
     scan_cpr(shown, fragments, split_file.lines, reviewed, problems)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StrictStr, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .decisions import DecidedBy
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -68,12 +71,88 @@ class BodyMeta(Strict):
     reviewed_cpr: list[StrictStr] = Field(default=[], description="Reviewed CPR-like strings that may be published")
 
 
-class Absence(Strict):
-    """A member who was absent, and who met instead."""
+ROLES = ("formand", "næstformand", "medlem", "stedfortræder", "observatør", "referent", "fra administrationen")
+ABSENCES = ("afbud", "uden afbud", "forfald")
+Role = Literal["formand", "næstformand", "medlem", "stedfortræder", "observatør", "referent", "fra administrationen"]
+AbsenceKind = Literal["afbud", "uden afbud", "forfald"]
 
-    name: Text
+
+def _name_only(value: object) -> object:
+    """A person may be written as just a name: `- Anna Lynge` means `- name: Anna Lynge`."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Person(Strict):
+    """Someone named in a meeting's attendance: a name, and what the minutes say about them."""
+
+    accepts_name: ClassVar[bool] = True  # validation.py: "expected a name, or a mapping with keys …"
+
+    name: Text = Field(description="The name as the minutes publish it")
+    id: Slug | None = Field(
+        default=None, description="Stable person id across meetings, e.g. anna-lynge; default: the name as a slug",
+    )
+    role: Role | None = Field(default=None, description=" | ".join(ROLES))
+    party: Text | None = Field(default=None, description="Party or list, e.g. A, V, Ø, as the minutes write it")
+
+
+class Attendee(Person):
+    """A member (or staff member) who was present."""
+
+
+class Absentee(Person):
+    """A member who was absent, why (as a value), and who met instead."""
+
+    absence: AbsenceKind | None = Field(default=None, description=" | ".join(ABSENCES))
     substitute: Text | None = Field(default=None, description="Who met instead (stedfortræder)")
-    note: Text | None = Field(default=None, description="e.g. 'udeblev uden afbud', 'afbud'")
+    note: Text | None = Field(default=None, description="Any other remark the minutes make, e.g. 'deltog fra punkt 3'")
+
+
+PresentEntry = Annotated[Attendee, BeforeValidator(_name_only, json_schema_input_type=Text | Attendee)]
+AbsentEntry = Annotated[Absentee, BeforeValidator(_name_only, json_schema_input_type=Text | Absentee)]
+
+
+def _names(value: object) -> object:
+    """One name (or party) alone means a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _vote_side(value: object) -> int | list[str]:
+    """A number of votes, or who voted so: parties or names (one alone, or a list)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    value = _names(value)
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return [v.strip() for v in value]
+    # A custom error type: its message is shown as it is (a number here is not a YAML trap to put in quotes).
+    raise PydanticCustomError(
+        "vote_side",
+        "expected a number of votes (e.g. 5) or the parties or names that voted so (e.g. [A, V] or one '- name' line "
+        "each; put a name in quotes if YAML reads it as something else)",
+    )
+
+
+Names = Annotated[list[Text], BeforeValidator(_names, json_schema_input_type=Text | list[Text])]
+VoteSide = Annotated[
+    int | list[str],
+    PlainValidator(_vote_side, json_schema_input_type=Annotated[int, Field(ge=0)] | Text | list[Text]),
+]
+
+
+class Vote(Strict):
+    """One vote on an item, as the minutes state it: by count, by party or by name."""
+
+    subject: Text | None = Field(default=None, description="What was voted on, e.g. 'Indstillingen', 'Ændringsforslag fra V'")
+    for_: VoteSide | None = Field(default=None, alias="for", description="Votes for: a number, or parties or names")
+    against: VoteSide | None = Field(default=None, description="Votes against: a number, or parties or names")
+    abstaining: VoteSide | None = Field(default=None, description="Abstaining (undlod at stemme): a number, or parties or names")
+    result: Literal["vedtaget", "forkastet"] | None = Field(default=None, description="vedtaget | forkastet")
+
+
+class Minority(Strict):
+    """A minority's remark, as the minutes write it: 'Et mindretal (O) stemte imod, idet …'."""
+
+    who: Names = Field(description="The parties or names of the minority")
+    remark: Text = Field(description="The remark as the minutes write it")
 
 
 class ItemMeta(Strict):
@@ -83,6 +162,9 @@ class ItemMeta(Strict):
     kle: Text | None = Field(default=None, description="KLE journal number (j.nr.)")
     document_number: Text | None = Field(default=None, description="Dok.nr.")
     guests: list[Text] = Field(default=[], description="People taking part in the item (deltager under punktet)")
+    votes: list[Vote] = Field(default=[], description="Votes on the item, where the minutes state them")
+    minority: list[Minority] = Field(default=[], description="Minority remarks (Et mindretal (…) stemte imod)")
+    left: Names = Field(default=[], description="Members who left the meeting during the item (forlod mødet under punktet)")
 
 
 class MeetingMeta(Strict):
@@ -94,8 +176,10 @@ class MeetingMeta(Strict):
     start: Time | None = Field(default=None, description='Start time, quoted "HH:MM"')
     end: Time | None = Field(default=None, description='End time, quoted "HH:MM"')
     place: Text | None = None
-    present: list[Text] = []
-    absent: list[Absence] = []
+    present: list[PresentEntry] = Field(default=[], description="Who took part: names, or mappings with name, id, role, party")
+    absent: list[AbsentEntry] = Field(
+        default=[], description="Who was absent: names, or mappings with name, id, role, party, absence, substitute, note",
+    )
     note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
     source: Text | None = Field(default=None, description="Where the original was published")
     items: dict[int, ItemMeta] = Field(default={}, description="Case metadata per item number")
@@ -110,7 +194,9 @@ class StrategyMeta(Strict):
     owner: Text | None = None
     period: Annotated[StrictStr, AfterValidator(_period), WithJsonSchema({"type": "string", "pattern": PERIOD_RE.pattern})] | None = None
     adopted: Date | None = None
-    status: Literal["gældende", "udløbet", "udkast", "ukendt"] = "ukendt"
+    status: Literal["gældende", "udløbet", "udkast", "ukendt"] | None = Field(
+        default=None, description="gældende | udløbet | udkast | ukendt; without it the page shows no status",
+    )
     source: Text | None = None
     reviewed_cpr: list[StrictStr] = []
 
@@ -151,6 +237,7 @@ class Section:
     html: str  # sanitized HTML; links are placeholders until the public site is rendered (document.py)
     decision: bool = False  # a decision section (site_config.yaml `decision_sections`)
     source: str = ""  # the Markdown as written; kept for closed items only (the leak gate's fingerprints)
+    decided_by: DecidedBy | None = None  # body and date a decision heading names ('Beslutning fra Byrådet 17-12-2015')
 
 
 @dataclass

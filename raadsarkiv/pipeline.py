@@ -147,6 +147,8 @@ def render_site(
             raise UnsafeOutput(f"refusing to copy static/: {problems.errors[0].format()}")
     for path, rel in static_files:
         copies[f"static/{rel}"] = path
+    if "static/favicon.ico" in copies:  # also where browsers and other clients look without being told: /favicon.ico
+        copies[urls.FAVICON] = copies["static/favicon.ico"]
     return files, copies
 
 

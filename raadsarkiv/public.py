@@ -37,7 +37,8 @@ def public_intro(item: AgendaItem) -> str:
 
 def _public_item(item: AgendaItem) -> AgendaItem:
     """A new item holding only what may be shown: number, title and label always; the rest only if public."""
-    sections = [Section(s.name, s.anchor, s.line, s.html, s.decision) for s in public_sections(item)]
+    # Who decided and when is read from the heading, which is published with the section.
+    sections = [Section(s.name, s.anchor, s.line, s.html, s.decision, decided_by=s.decided_by) for s in public_sections(item)]
     return AgendaItem(
         number=item.number,
         title=item.title,

@@ -146,11 +146,8 @@ def meeting_text(body: str, date: dt.date, kind: str, plan: Outline) -> str:
         lines.append(f"{key}: {_yaml_text(plan.front[key])}" if key in plan.front else f'# {key}: "16:00"')
     lines.append(f"place: {_yaml_text(plan.front['place'])}" if "place" in plan.front else "# place: Rådhuset, mødelokale 1")
     lines += [
-        "# present:                 # hvem deltog",
-        "#   - Navn Navnesen",
-        "# absent:                  # hvem var fraværende, og hvem mødte i stedet",
-        "#   - name: Navn Navnesen",
-        "#     substitute: Navn Navnesen",
+        *PRESENCE_HINTS["present"],
+        *PRESENCE_HINTS["absent"],
         "---",
         "",
         "<!-- Ét punkt pr. '## <nummer>. <titel>'. Et lukket punkt: '## 3. Titel {lukket}'.",
@@ -170,10 +167,15 @@ PRESENCE_HINTS = {
     "start": ['# start: "16:00"'],
     "end": ['# end: "18:00"'],
     "place": ["# place: Rådhuset, mødelokale 1"],
-    "present": ["# present:                 # hvem deltog", "#   - Navn Navnesen"],
-    "absent": [
-        "# absent:                  # hvem var fraværende, og hvem mødte i stedet",
+    "present": [
+        "# present:                 # hvem deltog: et navn, eller name/role/party",
         "#   - name: Navn Navnesen",
+        "#     role: formand         # formand | næstformand | medlem | stedfortræder | observatør | referent | fra administrationen",
+    ],
+    "absent": [
+        "# absent:                  # hvem var fraværende, hvorfor, og hvem mødte i stedet",
+        "#   - name: Navn Navnesen",
+        "#     absence: afbud        # afbud | uden afbud | forfald",
         "#     substitute: Navn Navnesen",
     ],
 }

@@ -26,6 +26,7 @@ SEARCH = "soeg/index.html"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 STYLESHEET = "static/style.css"
+FAVICON = "favicon.ico"  # a copy of static/favicon.ico at the site's root
 # The accessibility statement (a content page) and the conventional /was address redirecting to it.
 STATEMENT_SLUG = "tilgaengelighed"
 WAS = "was/index.html"

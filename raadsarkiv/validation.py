@@ -50,6 +50,11 @@ def _inner_model(annotation: object) -> type[BaseModel] | None:
     return None
 
 
+def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """A model's fields by the key an editor writes (its alias, e.g. `for`, where it has one)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
+
+
 def _field_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo | None:
     """The field a key path names (list indexes and item numbers are skipped), or None."""
     current: type[BaseModel] | None = model
@@ -59,12 +64,20 @@ def _field_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo |
         if not isinstance(part, str) or in_mapping:
             in_mapping = False
             continue
-        if current is None or part not in current.model_fields:
+        if current is None or part not in _fields(current):
             return None
-        field = current.model_fields[part]
+        field = _fields(current)[part]
         current = _inner_model(field.annotation)
         in_mapping = get_origin(field.annotation) is dict
     return field
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model of the mapping expected at a key path (`present[0]` -> Attendee)."""
+    if not any(isinstance(part, str) for part in loc):
+        return model
+    field = _field_at(model, loc)
+    return _inner_model(field.annotation) if field is not None else None
 
 
 def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
@@ -81,14 +94,13 @@ def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The keys allowed where the (unknown) last key of `loc` was written."""
-    parent: type[BaseModel] | None = model
-    if len(loc) > 1:
-        field = _field_at(model, loc[:-1])
-        parent = _inner_model(field.annotation) if field is not None else None
-    return list(parent.model_fields) if parent is not None else []
+    parent = _model_at(model, loc[:-1]) if len(loc) > 1 else model
+    return list(_fields(parent)) if parent is not None else []
 
 
-def _explain(error: dict, raw: str | None, expected: str = "", allowed: list[str] | None = None) -> str:
+def _explain(
+    error: dict, raw: str | None, expected: str = "", allowed: list[str] | None = None, accepts_name: bool = False,
+) -> str:
     """One readable sentence for one pydantic error."""
     kind = error["type"]
     key = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-")))
@@ -111,6 +123,9 @@ def _explain(error: dict, raw: str | None, expected: str = "", allowed: list[str
         return f"'{key}': expected text, got {got}; put text in quotes if YAML reads it as something else"
     if kind == "literal_error":
         return f"'{key}': {message.replace('Input should be', 'expected')}"
+    if kind == "model_type" and allowed:
+        mapping = f"a mapping with the keys {', '.join(allowed)} ('key: value' lines, indented under the '-' or the key)"
+        return f"'{key}': expected {'a name (text), or ' if accepts_name else ''}{mapping}, got {got}"
     if kind in {"list_type", "dict_type", "model_type"}:
         wanted = {
             "list_type": "a list (one '- value' line per entry, indented under the key)",
@@ -136,5 +151,9 @@ def validate(model: type[M], front: FrontMatter, path: str, problems: Problems) 
                 line = front.line_of(clean)
             expected = _expected(model, clean) if error["type"] == "missing" else ""
             allowed = _allowed_keys(model, clean) if error["type"] == "extra_forbidden" else None
-            problems.error(path, line, _explain(error, raw, expected, allowed))
+            inner = _model_at(model, clean) if error["type"] == "model_type" else None
+            if inner is not None:
+                allowed = list(_fields(inner))
+            accepts_name = bool(getattr(inner, "accepts_name", False))
+            problems.error(path, line, _explain(error, raw, expected, allowed, accepts_name))
         return None

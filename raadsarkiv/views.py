@@ -7,6 +7,7 @@ templates never compute URLs and never see anything that is not public.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import weakref
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,11 +17,13 @@ from html import escape
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from . import urls
+from .attendance import attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
-from .document import render_links
+from .document import render_links, text_of
 from .model import Meeting
 from .public import CLOSED_BILAG_LABEL
 
@@ -53,6 +56,40 @@ def file_size(size: int) -> str:
 def bilag_label(info: BilagInfo) -> str:
     """'PDF, 45 kB': what a bilag link says about the file."""
     return f"{info.type}, {file_size(info.size)}"
+
+
+def long_date(value: dt.date) -> str:
+    """'10. oktober 2023' (render.date_da's long style, for text made here)."""
+    return format_date(value, "d. MMMM y", locale=DANISH)
+
+
+def summary(text: str, limit: int = 200) -> str:
+    """A page's meta description: the text on one line, cut at a word before `limit` characters."""
+    text = " ".join(text[: limit * 4].split())  # a bilag's text may be long: only its start can matter
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–-")
+    return f"{cut}…"
+
+
+def lead_text(html: str) -> str:
+    """The text of a rendered document's first paragraph (else all its text): what a meta description quotes."""
+    match = re.search(r"<p\b[^>]*>(.*?)</p>", html, re.S)
+    return text_of(match.group(1) if match else html).strip()
+
+
+def clock(start: str | None, end: str | None) -> str | None:
+    """Danish times of day: 'kl. 16.00–17.30' (a full stop between hours and minutes), or None without a start."""
+    if start is None:
+        return None
+    return f"kl. {start.replace(':', '.')}" + (f"–{end.replace(':', '.')}" if end else "")
+
+
+def meeting_name(site: Site, meeting: Meeting) -> str:
+    """'Referat: Integrationsrådet, Aalborg Kommune, 10. oktober 2023': what tells a meeting's page from others."""
+    body = site.content.bodies[meeting.meta.body]
+    organisation = site.config.organisations[body.meta.organisation].name
+    return f"{KIND_LABEL[meeting.meta.kind]}: {body.meta.name}, {organisation}, {long_date(meeting.meta.date)}"
 
 
 class Linker:
@@ -137,13 +174,19 @@ def _chrome(site: Site) -> _Chrome:
     return chrome
 
 
-def _common(site: Site, page: str, title: str, **extra: Any) -> dict[str, Any]:
+def _common(
+    site: Site, page: str, title: str, description: str, head_title: str | None = None, **extra: Any,
+) -> dict[str, Any]:
+    """What every page has. `head_title` (default: `title`) goes before ' – <site title>' in <title>;
+    `description` is the page's meta description (a summary of its own content)."""
     root = urls.root_of(page)
     chrome = _chrome(site)
     return {
         "site": site.config,
         "page_path": page,
         "title": title,
+        "head_title": f"{head_title or title} – {site.config.title}",
+        "meta_description": summary(description),
         "root": root,
         "nav": [(label, root + encoded, target == page) for label, target, encoded in chrome.nav],
         "statement_url": root + chrome.statement if chrome.statement is not None else None,
@@ -186,16 +229,18 @@ def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
     """What a meeting page shows about the meeting itself, named one by one."""
     meta = meeting.meta
     return {
-        "date": meta.date, "kind": meta.kind, "start": meta.start, "end": meta.end, "place": meta.place,
-        "note": meta.note, "source": meta.source, "present": list(meta.present),
-        "absent": [{"name": a.name, "substitute": a.substitute, "note": a.note} for a in meta.absent],
+        "date": meta.date, "kind": meta.kind, "time": clock(meta.start, meta.end), "place": meta.place,
+        "note": meta.note, "source": meta.source, "attendance": attendance_groups(meta.present, meta.absent),
     }
 
 
 def meeting_view(site: Site, meeting: Meeting) -> PageView:
     page = urls.meeting(meeting)
     body = site.content.bodies[meeting.meta.body]
-    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {body.meta.name}")
+    titles = "; ".join(item.title for item in meeting.items)
+    count = f"{len(meeting.items)} punkt" if len(meeting.items) == 1 else f"{len(meeting.items)} punkter"
+    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {body.meta.name}", f"{meeting_name(site, meeting)}. "
+                      f"{count}: {titles}", head_title=meeting_name(site, meeting))
     link = Linker(site, page)
     previous, following = neighbours(site, meeting)
     items = []
@@ -209,12 +254,16 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "closed": item.closed,
             "intro": link.fragment(meeting.path, item.intro_html),
             "sections": [
-                {"name": s.name, "anchor": s.anchor, "html": link.fragment(meeting.path, s.html)} for s in item.sections
+                {"name": s.name, "anchor": s.anchor, "html": link.fragment(meeting.path, s.html),
+                 "decided_by": s.decided_by and {"prefix": s.decided_by.prefix, "body": s.decided_by.body, "date": s.decided_by.date}}
+                for s in item.sections
             ],
             "case_number": item.meta.case_number,
             "kle": item.meta.kle,
             "document_number": item.meta.document_number,
             "guests": list(item.meta.guests),
+            **item_votes(item.meta),  # votes, minority remarks, members who left: shown after the last decision section
+            "votes_after": next((s.anchor for s in reversed(item.sections) if s.decision), None),
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })
@@ -236,7 +285,9 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
 def body_view(site: Site, slug: str) -> PageView:
     page = urls.body(slug)
     body = site.content.bodies[slug]
-    context = _common(site, page, body.meta.name)
+    organisation = site.config.organisations[body.meta.organisation].name
+    described = lead_text(body.html) or f"Møder i {body.meta.name}, {organisation}: referater og dagsordener."
+    context = _common(site, page, body.meta.name, described, head_title=f"{body.meta.name}, {organisation}")
     link = Linker(site, page)
     years: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for meeting in reversed(site.meetings_by_body.get(slug, [])):
@@ -252,7 +303,8 @@ def body_view(site: Site, slug: str) -> PageView:
 
 
 def bodies_view(site: Site) -> PageView:
-    context = _common(site, urls.BODY_INDEX, "Udvalg og råd")
+    context = _common(site, urls.BODY_INDEX, "Udvalg og råd",
+                      "Alle råd og udvalg i arkivet med deres møder, referater og dagsordener, ordnet efter organisation.")
     link = Linker(site, urls.BODY_INDEX)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for slug, body in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name)):
@@ -266,7 +318,10 @@ def bodies_view(site: Site) -> PageView:
 
 
 def home_view(site: Site) -> PageView:
-    context = _common(site, urls.HOME, site.config.title)
+    context = _common(site, urls.HOME, site.config.title, site.config.tagline or
+                      "Referater, dagsordener, strategier og bilag fra råd og udvalg.")
+    # The front page is the site itself: its title is not '<site> – <site>'.
+    context["head_title"] = f"{site.config.title} – {site.config.tagline}" if site.config.tagline else site.config.title
     link = Linker(site, urls.HOME)
     latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.body), reverse=True)[:10]
     context.update(
@@ -287,7 +342,9 @@ def home_view(site: Site) -> PageView:
 def strategy_view(site: Site, slug: str) -> PageView:
     page = urls.strategy(slug)
     strategy = site.content.strategies[slug]
-    context = _common(site, page, strategy.meta.title)
+    organisation = site.config.organisations[strategy.meta.organisation].name
+    context = _common(site, page, strategy.meta.title, lead_text(strategy.html) or strategy.meta.title,
+                      head_title=f"{strategy.meta.title}, {organisation}")
     link = Linker(site, page)
     refs = sorted(site.strategy_refs.get(strategy.path.removeprefix("content/"), []), key=lambda r: (r.meeting.meta.date, r.item.number))
     meta = strategy.meta
@@ -304,7 +361,8 @@ def strategy_view(site: Site, slug: str) -> PageView:
 
 
 def strategy_index_view(site: Site) -> PageView:
-    context = _common(site, urls.STRATEGY_INDEX, "Strategier")
+    context = _common(site, urls.STRATEGY_INDEX, "Strategier",
+                      "Strategier og politikker i arkivet, med de møder, der har behandlet dem.")
     link = Linker(site, urls.STRATEGY_INDEX)
     context.update(strategies=[{
         "url": link.to(urls.strategy(slug)), "title": s.meta.title, "period": s.meta.period, "status": s.meta.status,
@@ -315,7 +373,11 @@ def strategy_index_view(site: Site) -> PageView:
 
 def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
     page = info.page
-    context = _common(site, page, info.title)
+    ref = info.referrers[0] if info.referrers else None
+    meeting_at = f"{site.content.bodies[ref.meeting.meta.body].meta.name}, {long_date(ref.meeting.meta.date)}" if ref else ""
+    item_at = f" til {meeting_at}, pkt. {ref.item.number}: {ref.item.title}" if ref else ""
+    context = _common(site, page, info.title, f"Bilag ({bilag_label(info)}){item_at}. {text or ''}",
+                      head_title=f"Bilag: {info.title}" + (f" ({meeting_at})" if ref else ""))
     link = Linker(site, page)
     first = info.referrers[0].meeting if info.referrers else None
     context.update(
@@ -411,7 +473,8 @@ def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str)
 
 def bilag_index_view(site: Site) -> PageView:
     """`bilag/`: every body with public bilag, its count and a link to each year's list; then the other bilag."""
-    context = _common(site, urls.BILAG_INDEX, "Bilag")
+    context = _common(site, urls.BILAG_INDEX, "Bilag",
+                      "Alle offentlige bilag i arkivet, ordnet efter udvalg og råd og efter år.")
     link = Linker(site, urls.BILAG_INDEX)
     bodies = []
     counts = _bilag_years(site)
@@ -440,7 +503,10 @@ def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) ->
     """`bilag/<body>/<year>/`: the public bilag of one body's meetings in one year, newest first."""
     page = urls.bilag_list(slug, year)
     body = site.content.bodies[slug]
-    context = _common(site, page, f"Bilag: {body.meta.name} {year}")
+    organisation = site.config.organisations[body.meta.organisation].name
+    context = _common(site, page, f"Bilag: {body.meta.name} {year}",
+                      f"Offentlige bilag fra møder i {body.meta.name} ({organisation}) i {year}, nyeste først.",
+                      head_title=f"Bilag: {body.meta.name}, {organisation}, {year}")
     link = Linker(site, page)
     rows = []
     for info in infos:
@@ -463,7 +529,8 @@ def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) ->
 def bilag_other_view(site: Site, infos: list[BilagInfo]) -> PageView:
     """`bilag/oevrige/`: public bilag that no agenda item links, with the pages that do link them."""
     page = urls.BILAG_OTHER
-    context = _common(site, page, "Øvrige bilag")
+    context = _common(site, page, "Øvrige bilag",
+                      "Offentlige bilag, som strategier, sider og udvalgsbeskrivelser linker til, men ingen punkter på møder.")
     link = Linker(site, page)
     sources = _sources_of_bilag(site)
     meetings = {m.path: m for m in site.content.meetings}
@@ -488,7 +555,7 @@ def _bilag_list_builders(site: Site) -> dict[str, Callable[[], PageView]]:
 def page_view(site: Site, slug: str) -> PageView:
     page = urls.page(slug)
     content = site.content.pages[slug]
-    context = _common(site, page, content.meta.title)
+    context = _common(site, page, content.meta.title, content.meta.description or lead_text(content.html) or content.meta.title)
     context.update(html=Linker(site, page).fragment(content.path, content.html), description=content.meta.description,
                    search_meta=search_meta(site, "side", [], [], None),
                    accessibility=site.config.accessibility if slug == urls.STATEMENT_SLUG else None)
@@ -497,13 +564,14 @@ def page_view(site: Site, slug: str) -> PageView:
 
 def was_view(site: Site) -> PageView:
     """`/was/`: a static redirect to the accessibility statement, the address Danish public sites use."""
-    context = _common(site, urls.WAS, "Tilgængelighedserklæring")
+    context = _common(site, urls.WAS, "Tilgængelighedserklæring", "Viderestilling til webstedets tilgængelighedserklæring.")
     context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)))
     return PageView(urls.WAS, "redirect.html", context)
 
 
 def search_view(site: Site) -> PageView:
-    context = _common(site, urls.SEARCH, "Søg i arkivet")
+    context = _common(site, urls.SEARCH, "Søg i arkivet",
+                      "Søg i referater, dagsordener, strategier og teksten i offentlige bilag.")
     link = Linker(site, urls.SEARCH)
     context.update(bodies_url=link.to(urls.BODY_INDEX), bilag_url=link.to(urls.BILAG_INDEX))
     return PageView(urls.SEARCH, "search.html", context)
@@ -511,7 +579,7 @@ def search_view(site: Site) -> PageView:
 
 def not_found_view(site: Site) -> PageView:
     # 404.html is served for any missing path, so its links must be absolute.
-    context = _common(site, urls.NOT_FOUND, "Siden findes ikke")
+    context = _common(site, urls.NOT_FOUND, "Siden findes ikke", "Siden findes ikke i arkivet. Søg i arkivet, eller gå til forsiden.")
     base = site.config.base_path
     context["root"] = base
     context["nav"] = [(label, base + urls.pretty(target), False) for label, target in NAV]

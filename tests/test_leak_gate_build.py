@@ -34,8 +34,11 @@ def test_a_closed_sentence_copied_into_a_static_file_stops_the_build(built: tupl
     with pytest.raises(BuildFailed) as failure:
         build(root, out)
     messages = [p.format() for p in failure.value.problems]
+    lines = (root / MEETING).read_text(encoding="utf-8").split("\n")
+    # The problem points at the closed section holding the sentence: the last ### heading above it.
+    line = max(n for n, text in enumerate(lines[: lines.index(CLOSED_SENTENCE)], 1) if text.startswith("### "))
     assert messages == [
-        f"{MEETING}:73: closed content leaked into output/static/noter.txt: {MEETING}, item 3 (closed); "
+        f"{MEETING}:{line}: closed content leaked into output/static/noter.txt: {MEETING}, item 3 (closed); "
         "the build was stopped and output/ left as it was"
     ]
     assert _snapshot(out) == before

@@ -22,6 +22,7 @@ BRONDERSLEV = "udvalg/integrationsraadet-broenderslev/2018-05-24-referat/index.h
 BUU = "udvalg/beskaeftigelses-og-uddannelsesudvalget-broenderslev/2018-05-16-referat/index.html"
 EXAMPLE_AGENDA = "udvalg/eksempeludvalget/2024-01-15-dagsorden/index.html"
 EXAMPLE_MINUTES = "udvalg/eksempeludvalget/2024-01-22-referat/index.html"
+EXAMPLE_COUNCIL = "udvalg/eksempelbyraadet/2024-01-30-referat/index.html"
 STRATEGY = "strategier/aalborg-integrationsstrategi-2023-2026/index.html"
 BILAG_PAGE = "bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/index.html"
 
@@ -125,6 +126,63 @@ def test_absent_members_and_substitutes(sample_site: Path) -> None:
     assert "Martin Bech (stedfortræder Klaus Riis Klæstrup mødt)" in text
     assert "Abeer Abo Kalefh (udeblev uden afbud)" in text
     assert "torsdag den 24. maj 2018" in text
+
+
+def attendance(html: str) -> dict[str, list[str]]:
+    """The meeting page's attendance: each group's heading and the text of its list items."""
+    block = html[html.index('<h2 id="deltagere">'):html.index('<nav class="toc"')]
+    groups = re.findall(r'<h3 id="[^"]+">([^<]+)</h3>\s*<ul class="people">(.*?)</ul>', block, re.S)
+    return {heading: [Page(li).text.strip() for li in re.findall(r"<li>(.*?)</li>", items, re.S)] for heading, items in groups}
+
+
+def test_attendance_is_grouped_by_role_and_presence(sample_site: Path) -> None:
+    """Structured attendance: members, observers and staff present, then the absent, each with role, party and reason."""
+    groups = attendance(read(sample_site, EXAMPLE_MINUTES))
+    assert list(groups) == ["Til stede", "Observatører", "Fra administrationen", "Fraværende"]
+    assert groups["Til stede"] == [
+        "Lise Eksempel (A), formand", "Ahmad Eksempel (V), næstformand", "Karen Eksempel (A), stedfortræder for Jens Eksempel",
+    ]
+    assert groups["Observatører"] == ["Mette Eksempel, observatør"]
+    assert groups["Fra administrationen"] == ["Peter Eksempel, referent"]
+    assert groups["Fraværende"] == ["Jens Eksempel (A): afbud, stedfortræder Karen Eksempel mødt"]
+    # The minutes of Brønderslev name only the absent: no empty groups, absence given as a value reads as the minutes did.
+    assert list(attendance(read(sample_site, BRONDERSLEV))) == ["Fraværende"]
+    assert 'id="deltagere"' not in read(sample_site, AALBORG)  # those minutes name no one: no heading without a list
+
+
+def test_vote_and_minority_follow_the_decision(sample_site: Path) -> None:
+    """A vote stated in the minutes is data: shown right after the item's decision, before its bilag."""
+    item = section(read(sample_site, EXAMPLE_MINUTES), "punkt-2")
+    decision, vote, minority, bilag = (item.index(s) for s in (
+        'id="punkt-2-beslutning"', '<div class="vote">', '<p class="minority">', 'id="punkt-2-bilag"'))
+    assert decision < vote < minority < bilag
+    text = Page(item).text
+    assert re.search(r"Afstemning om indstillingen: vedtaget\s*For\s*A\s*Imod\s*V\b", text), text
+    assert "Et mindretal (V) stemte imod, idet udgifterne" in text
+    assert "Mindretal (V):" not in text  # the remark names the minority already
+    assert "Forlod mødet under punktet: Karen Eksempel" in Page(section(read(sample_site, EXAMPLE_MINUTES), "punkt-5")).text
+
+
+def test_votes_of_closed_items_are_not_published(sample_site: Path) -> None:
+    """Item 3 is closed and has a vote with a minority remark in the front matter: none of it is shown."""
+    html = read(sample_site, EXAMPLE_MINUTES)
+    for number in (3, 4):  # closed, and closed with a public decision
+        assert 'class="vote"' not in section(html, f"punkt-{number}")
+    assert "HEMMELIG-AFSTEMNING-K3P9" not in html
+
+
+def test_each_body_deciding_on_an_item_is_shown_with_its_date(sample_site: Path) -> None:
+    """'Beslutning fra Eksempeludvalget 22-01-2024', then '… Eksempelbyrådet 30. januar 2024': body and date, clearly."""
+    item = section(read(sample_site, EXAMPLE_COUNCIL), "punkt-12")
+    headings = re.findall(r'<h3 id="([^"]+)" class="decided-by">(.*?)</h3>', item)
+    assert [(anchor, Page(html).text) for anchor, html in headings] == [
+        ("punkt-12-beslutning-fra-eksempeludvalget-22-01-2024", "Beslutning fra Eksempeludvalget, 22. januar 2024"),
+        ("punkt-12-beslutning-fra-eksempelbyraadet-30-januar-2024", "Beslutning fra Eksempelbyrådet, 30. januar 2024"),
+    ]
+    assert '<time datetime="2024-01-22">' in headings[0][1] and '<time datetime="2024-01-30">' in headings[1][1]
+    # The vote (by count) follows the last decision, the council's.
+    assert item.index('class="vote"') > item.index('id="punkt-12-beslutning-fra-eksempelbyraadet')
+    assert re.search(r"For\s*25\s*Imod\s*4\s*Undlod at stemme\s*2", Page(item).text)
 
 
 def test_previous_and_next_meeting_of_the_body(sample_site: Path) -> None:

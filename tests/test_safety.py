@@ -23,7 +23,8 @@ from raadsarkiv.writer import MARKER, MARKER_TEXT, write_site
 # Unique strings planted in the sample archive's closed parts (content/meetings/eksempeludvalget/
 # 2024-01-22-referat.md and its bilag PDFs): a closed item, its bilag, a closed bilag of an open
 # item, and the case text of a closed item whose decision is public.
-SECRETS = ["HEMMELIG-PUNKT-Q7X2", "HEMMELIG-BILAG-K9P4", "HEMMELIG-LUKKETBILAG-Z3M8", "HEMMELIG-SAGSFREMSTILLING-W5R1"]
+SECRETS = ["HEMMELIG-PUNKT-Q7X2", "HEMMELIG-BILAG-K9P4", "HEMMELIG-LUKKETBILAG-Z3M8", "HEMMELIG-SAGSFREMSTILLING-W5R1",
+           "HEMMELIG-AFSTEMNING-K3P9"]
 PUBLIC = "OFFENTLIG-BESLUTNING-M2N6"  # the publishable decision of that closed item
 CLOSED_BILAG = ["personalesag.pdf", "notat-enkeltsag.pdf"]
 

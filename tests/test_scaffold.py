@@ -228,7 +228,7 @@ def test_refuses_to_overwrite(root: Path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--body", "eksempel-udvalget", "--date", "2024-02-05"], "unknown body 'eksempel-udvalget'; valid bodies: beskaeftigelses-og-uddannelsesudvalget-broenderslev, eksempeludvalget"),
+    (["--body", "eksempel-udvalget", "--date", "2024-02-05"], "unknown body 'eksempel-udvalget'; valid bodies: beskaeftigelses-og-uddannelsesudvalget-broenderslev, eksempelbyraadet, eksempeludvalget"),
     (["--body", "eksempeludvalget", "--date", "2024-02-30"], "'2024-02-30' is not a real date; write it YYYY-MM-DD"),
     (["--body", "eksempeludvalget", "--date", "5/2/2024"], "'5/2/2024' is not a date; write it YYYY-MM-DD"),
 ])

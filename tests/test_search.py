@@ -27,7 +27,8 @@ GRANT_PAGE = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integr
 GRANT_PDF = "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer.pdf"
 AALBORG_MINUTES = "udvalg/integrationsraadet-aalborg/2023-10-10-referat/"
 AALBORG_BODY = "Integrationsrådet (Aalborg Kommune)"
-CLOSED_MARKERS = ["HEMMELIG-PUNKT-Q7X2", "HEMMELIG-BILAG-K9P4", "HEMMELIG-LUKKETBILAG-Z3M8", "HEMMELIG-SAGSFREMSTILLING-W5R1"]
+CLOSED_MARKERS = ["HEMMELIG-PUNKT-Q7X2", "HEMMELIG-BILAG-K9P4", "HEMMELIG-LUKKETBILAG-Z3M8", "HEMMELIG-SAGSFREMSTILLING-W5R1",
+                  "HEMMELIG-AFSTEMNING-K3P9"]
 
 # Pagefind's JS API, the way a browser uses it; `base` is the site root relative to the loaded page.
 SEARCH_JS = """async ([base, term, options]) => {

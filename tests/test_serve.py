@@ -117,7 +117,8 @@ def test_edit_error_and_recovery(server: Server) -> None:
     wait_for(lambda: fetch(server.url + PAGE)[0] == 500)
     status, page = fetch(server.url + PAGE)
     assert "Fejl i indholdet" in page
-    assert f"{MEETING}:52: unknown section &#x27;Økonomii&#x27;" in page
+    line = meeting.read_text(encoding="utf-8").split("\n").index("### Økonomii") + 1
+    assert f"{MEETING}:{line}: unknown section &#x27;Økonomii&#x27;" in page
     assert "### Økonomii" in page  # the offending line itself
     assert fetch(server.url)[0] == 500
     # The last good build is still there.

@@ -82,7 +82,7 @@ def test_missing_keys_say_what_to_add() -> None:
 
 def test_nested_errors_point_into_the_list() -> None:
     messages = _messages("body: x\ndate: 2023-10-10\nkind: referat\nabsent:\n  - name: A\n    substitut: B\n")
-    assert messages == ["m.md:7: unknown key 'absent[0].substitut'; did you mean 'substitute'? allowed keys here: name, substitute, note"]
+    assert messages == ["m.md:7: unknown key 'absent[0].substitut'; did you mean 'substitute'? allowed keys here: name, id, role, party, absence, substitute, note"]
 
 
 def test_site_config_errors_inside_a_mapping_of_ids() -> None:
