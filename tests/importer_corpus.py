@@ -51,13 +51,19 @@ def published_blocks(markdown: str, front: dict) -> list[Block]:
         blocks.append(("p", f"Tidspunkt: Kl. {front['start'].replace(':', '.')}{end}"))
     if front.get("place"):
         blocks.append(("p", f"Sted: {front['place']}"))
+    def person(entry: str | dict, *keys: str) -> str:
+        if isinstance(entry, str):
+            return entry
+        remarks = [entry[key] for key in keys if entry.get(key)]
+        if entry.get("substitute"):
+            remarks.append(f"stedfortræder {entry['substitute']} mødt")
+        return entry["name"] + (f" ({', '.join(remarks)})" if remarks else "")
+
     if front.get("present"):
-        blocks.append(("p", "Til stede: " + ", ".join(front["present"])))
+        blocks.append(("p", "Til stede: " + "; ".join(person(entry, "role", "party") for entry in front["present"])))
     if front.get("absent"):
         blocks.append(("p", "Fraværende:"))
-        for entry in front["absent"]:
-            extra = f" (stedfortræder {entry['substitute']} mødt)" if entry.get("substitute") else f" ({entry['note']})" if entry.get("note") else ""
-            blocks.append(("p", entry["name"] + extra))
+        blocks += [("p", person(entry, "party", "absence", "note")) for entry in front["absent"]]
     items = front.get("items") or {}
     paragraph: list[str] = []
 

@@ -41,7 +41,8 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 class Structure:
     items: dict[int, tuple[str, tuple[str, ...], bool]]  # number -> (title, section names, closed)
     public_decision: dict[int, bool]
-    absent: list[tuple[str, str | None]]
+    absent: list[tuple[str, str | None, str | None]]  # name, substitute, absence
+    present: list[tuple[str, str | None]]  # name, role
     case_numbers: dict[int, tuple[str | None, str | None, str | None]]
 
 
@@ -49,7 +50,8 @@ def structure(meeting: Meeting) -> Structure:
     return Structure(
         {item.number: (item.title, tuple(s.name for s in item.sections), item.closed) for item in meeting.items},
         {item.number: item.public_decision for item in meeting.items},
-        [(a.name, a.substitute) for a in meeting.meta.absent],
+        [(a.name, a.substitute, a.absence) for a in meeting.meta.absent],
+        [(p.name, p.role) for p in meeting.meta.present],
         {n: (m.case_number, m.kle, m.document_number) for n, m in meeting.meta.items.items() if m.case_number or m.kle or m.document_number},
     )
 
@@ -150,6 +152,7 @@ def test_every_format_imports_and_matches_the_hand_made_files(fmt: str, corpus: 
         have = structure(got[path])
         tally.add(want, have, source_text, want.public_decision)
         assert have.absent == want.absent, (fmt, stem)
+        assert have.present == want.present, (fmt, stem)
         assert have.case_numbers == want.case_numbers, (fmt, stem)
     rates = tally.rates()
     print(f"\n{fmt}: " + ", ".join(f"{name} {rate:.0%}" for name, rate in rates.items())
@@ -233,7 +236,7 @@ def test_patterns_closed_items_metadata_and_attendance(root: Path, tmp_path: Pat
     assert result.returncode == 0, result.stdout + result.stderr
     text = (root / "content/meetings/eksempeludvalget/2024-03-05-referat.md").read_text(encoding="utf-8")
     assert 'start: "16:00"\nend: "18:00"\nplace: "Rådhuset, mødelokale 2"' in text
-    assert '  - name: "Anna Andersen"\n  - name: "Bo Berg"\n    substitute: "Carl Clausen"' in text
+    assert '  - name: "Anna Andersen"\n    absence: "afbud"\n  - name: "Bo Berg"\n    absence: "afbud"\n    substitute: "Carl Clausen"' in text
     assert '  1:\n    case_number: "2024-001122"\n    kle: "00.01.00-A00"\n    document_number: "2024-445566"' in text
     assert "## 1. Godkendelse af dagsorden\n\n### Beslutning\n\nGodkendt." in text
     assert "## 2. Budget 2025\n\n### Sagsfremstilling\n\nBudgettet blev gennemgået af direktionen.\n1\\. januar 2025" in text

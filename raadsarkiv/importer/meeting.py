@@ -37,8 +37,17 @@ class Item:
 @dataclass
 class Absence:
     name: str
+    party: str | None = None
+    absence: str | None = None  # afbud | uden afbud | forfald
     substitute: str | None = None
     note: str | None = None
+
+
+@dataclass
+class Presence:
+    name: str
+    role: str | None = None
+    party: str | None = None
 
 
 @dataclass
@@ -48,7 +57,7 @@ class ImportedMeeting:
     start: str | None = None
     end: str | None = None
     place: str | None = None
-    present: list[str] = field(default_factory=list)
+    present: list[Presence] = field(default_factory=list)
     absent: list[Absence] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     unplaced: list[tuple[int, str]] = field(default_factory=list)  # (source line, text) kept in the introduction

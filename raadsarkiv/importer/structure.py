@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..config import Vocabulary
-from .attendance import absence, is_name, split_names
+from .attendance import ABSENCE_RE, absence, is_name, presence, split_names
 from .dates import find_date, find_times
 from .meeting import UNTITLED, Absence, ImportedMeeting, Item, Section
 from .patterns import Patterns
@@ -229,11 +229,13 @@ class Recogniser:
                 names, skip_to = self._names(index, (absent_label or present_label).group("value") or "")
                 if names:
                     if present_label and not absent_label:
-                        meeting.present += [n for n in names if n not in meeting.present]
+                        known = {entry.name for entry in meeting.present}
+                        meeting.present += [presence(n) for n in names if presence(n).name not in known]
                         where = f"item {item.number}" if item else "the introduction"
                         meeting.found.append(f"line {line.number}: present members in {where}: {len(names)}")
                         continue
-                    block = [absence(name) for name in names]
+                    label = ABSENCE_RE.match(text.split(":")[0].strip())  # "Afbud:": every name in the block sent afbud
+                    block = [absence(name, label.group("kind").casefold() if label else None) for name in names]
                     if attendance_first is None:
                         attendance_first = block
                         meeting.absent = block
@@ -304,8 +306,15 @@ class Recogniser:
     def _names(self, index: int, value: str) -> tuple[list[str], int]:
         """The names of an attendance block: on the label's line ('Afbud: A, B') or on the lines after it."""
         if value:
-            names = split_names(value)
-            return (names, index) if all(is_name(name) for name in names) else ([], -1)
+            last = index  # a long list wraps onto the next lines of the paragraph ("…; Mette" / "Eksempel (observatør)")
+            while last + 1 < len(self.lines) and self._continues(self.lines[last + 1].text):
+                last += 1
+            joined = " ".join([value, *(line.text.strip() for line in self.lines[index + 1:last + 1])])
+            for candidate, end in ((joined, last), (value, index)):
+                names = split_names(candidate)
+                if all(is_name(name) for name in names):
+                    return names, end
+            return [], -1
         names: list[str] = []
         last = index
         for later in range(index + 1, len(self.lines)):
@@ -318,6 +327,12 @@ class Recogniser:
             names.append(bare)
             last = later
         return names, (last if names else -1)
+
+    def _continues(self, text: str) -> bool:
+        """Is this line more of the paragraph above: not blank, not structure, not a label or heading?"""
+        text = text.strip()
+        labels = ("date", "time", "place", "absent", "present", "ignore", "item_headings")
+        return bool(text) and not self.is_structure(text) and not any(self.patterns.match(kind, text) for kind in labels)
 
     def _finish(self) -> None:
         meeting = self.meeting

@@ -71,15 +71,17 @@ def front_matter(meeting: ImportedMeeting, body: str) -> list[str]:
             lines.append(f"{key}: {quoted(value)}")
     if meeting.present:
         lines.append("present:")
-        lines += [f"  - {quoted(name)}" for name in meeting.present]
+        for person in meeting.present:
+            if person.role or person.party:
+                lines.append(f"  - name: {quoted(person.name)}")
+                lines += [f"    {key}: {quoted(getattr(person, key))}" for key in ("role", "party") if getattr(person, key)]
+            else:
+                lines.append(f"  - {quoted(person.name)}")
     if meeting.absent:
         lines.append("absent:")
         for entry in meeting.absent:
             lines.append(f"  - name: {quoted(entry.name)}")
-            if entry.substitute:
-                lines.append(f"    substitute: {quoted(entry.substitute)}")
-            if entry.note:
-                lines.append(f"    note: {quoted(entry.note)}")
+            lines += [f"    {key}: {quoted(getattr(entry, key))}" for key in ("party", "absence", "substitute", "note") if getattr(entry, key)]
     metadata = [item for item in meeting.items if not item.closed and (item.case_number or item.kle or item.document_number)]
     if metadata:
         lines.append("items:")
