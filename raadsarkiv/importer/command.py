@@ -294,8 +294,8 @@ def import_paths(root: Path, paths: list[Path], options: Options, out: Callable[
 
         for problem in check(root).problems:
             report = written.get((root / problem.path).resolve())
-            if report is not None and problem.severity == "error":
-                report.problems.append(problem.format())
+            if report is not None:
+                (report.problems if problem.severity == "error" else report.warnings).append(problem.format())
     for report in reports:
         out(render(report, root))
     counts = {status: sum(r.status == status for r in reports) for status in ("written", "replaced", "unchanged", "exists", "failed")}

@@ -20,7 +20,8 @@ class FileReport:
     reader_notes: list[str] = field(default_factory=list)
     bilag: list[str] = field(default_factory=list)
     diff: str | None = None
-    problems: list[str] = field(default_factory=list)  # `check`'s messages about the written file
+    problems: list[str] = field(default_factory=list)  # `check`'s errors in the written file
+    warnings: list[str] = field(default_factory=list)  # … and its warnings (they do not stop a build)
 
     @property
     def ok(self) -> bool:
@@ -87,4 +88,7 @@ def render(report: FileReport, root: Path) -> str:
         lines += [f"    {problem}" for problem in report.problems]
     elif report.status in {"written", "replaced", "unchanged"}:
         lines.append("  `check`: no errors in this file")
+    if report.warnings:
+        lines.append(f"  `check` warns ({len(report.warnings)}); worth a look, but they do not stop a build:")
+        lines += [f"    {warning}" for warning in report.warnings]
     return "\n".join(lines) + "\n"
