@@ -298,6 +298,7 @@ class Gate:
         self.hashes = hashes  # sha256 -> owners
         self.sizes = sizes  # sizes of closed files, or None: hash every output file
         self._keys = set(shingles)
+        self._digest: bytes | None = None
         self._automaton: ahocorasick.Automaton | None = None
         self._compile()
 
@@ -366,22 +367,30 @@ class Gate:
 
     def forget(self, shingles: Iterable[tuple[str, ...]], phrases: Iterable[str]) -> None:
         """Stop looking for these shingles and phrases (they also occur in public text)."""
-        for shingle in shingles:
-            if shingle in self.shingles:
-                del self.shingles[shingle]
-                self._keys.discard(shingle)
-        dropped = [phrase for phrase in phrases if self.phrases.pop(phrase, None) is not None]
+        before = self.digest()
+        forgotten = sorted("\0".join(shingle) for shingle in shingles if self.shingles.pop(shingle, None) is not None)
+        self._keys.difference_update(tuple(shingle.split("\0")) for shingle in forgotten)
+        dropped = sorted(phrase for phrase in phrases if self.phrases.pop(phrase, None) is not None)
         if dropped:
             self._compile()
+        if forgotten or dropped:
+            self._digest = hashlib.blake2b(before + "\n".join(forgotten).encode() + b"\1" + "\n".join(dropped).encode(),
+                                           digest_size=16).digest()
 
     def digest(self) -> bytes:
         """A digest of what the gate looks for (not of whom it names): two gates with the same digest find
-        leaks in exactly the same files, so a file one of them passed needs no scan by the other."""
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(repr(sorted(self.sizes) if self.sizes is not None else None).encode())
-        for part in (sorted(map("\0".join, self._keys)), sorted(self.phrases), sorted(self.hashes)):
-            digest.update("\n".join(part).encode() + b"\1")
-        return digest.digest()
+        leaks in exactly the same files, so a file one of them passed needs no scan by the other.
+
+        Computed once per gate; `forget` derives the digest of the smaller gate from it and from what
+        was forgotten (equal digests still mean equal tables; equal tables reached by forgetting
+        different things may get different digests, which only costs a full scan)."""
+        if self._digest is None:
+            digest = hashlib.blake2b(digest_size=16)
+            digest.update(repr(sorted(self.sizes) if self.sizes is not None else None).encode())
+            for part in (sorted(map("\0".join, self._keys)), sorted(self.phrases), sorted(self.hashes)):
+                digest.update("\n".join(part).encode() + b"\1")
+            self._digest = digest.digest()
+        return self._digest
 
     def _phrase_hits(self, ws: list[str]) -> Iterator[tuple[str, tuple[int, ...]]]:
         """The short phrases in a word stream, with their owners."""

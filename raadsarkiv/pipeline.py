@@ -258,8 +258,11 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
     gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
     gate_digest = previous.gate if previous is not None else b""
     with staged(root, out) as stage:
+        made: set[Path] = set()
         for rel in sorted(reuse | bundle):
-            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            if (stage / rel).parent not in made:
+                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                made.add((stage / rel).parent)
             link_or_copy(out / rel, stage / rel)
         write_files(stage, {rel: data for rel, data in files.items() if rel not in reuse},
                     {rel: source for rel, source in copies.items() if rel not in reuse})
