@@ -1,4 +1,4 @@
-"""Command line: `build` (default), `check`, `serve`, `new` and `schema`. Exit 1 on content errors, never a traceback."""
+"""Command line: `build` (default), `check`, `serve`, `new`, `import` and `schema`. Exit 1 on content errors, never a traceback."""
 
 from __future__ import annotations
 
@@ -57,7 +57,25 @@ def _parser() -> argparse.ArgumentParser:
     strategy.add_argument("slug", help="file name without .md: lowercase a-z, 0-9 and '-'")
     strategy.add_argument("--title", required=True)
     strategy.add_argument("--organisation", required=True, help="an organisation id from site_config.yaml")
+    importer = commands.add_parser("import", help="turn published minutes (PDF, Word, HTML, text) into meeting files")
+    importer.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER", help="documents, or folders of them")
+    importer.add_argument("--body", required=True, help="the body's slug (file name in content/bodies/ without .md)")
+    importer.add_argument("--date", default=None, help="meeting date YYYY-MM-DD (default: from the document or file name)")
+    importer.add_argument("--kind", choices=("referat", "dagsorden"), default=None,
+                          help="default: from the document or file name, else referat")
+    importer.add_argument("--force", action="store_true", help="replace existing meeting files (a summary of the changes is shown)")
     return parser
+
+
+def _import(root: Path, args: argparse.Namespace) -> int:
+    from .importer.command import Options, import_paths, parse_date
+
+    try:
+        date = parse_date(args.date) if args.date else None
+    except argparse.ArgumentTypeError as exc:
+        print(f"error: --date: {exc}", file=sys.stderr)
+        return 2
+    return import_paths(root, list(args.paths), Options(args.body, date, args.kind, args.force))
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:
@@ -90,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(root, args.host, args.port)
     if args.command == "new":
         return _new(root, args)
+    if args.command == "import":
+        return _import(root, args)
     if args.command == "schema":
         from .schema import write
 

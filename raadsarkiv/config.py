@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl, Field, field_validator
 from .characters import check_characters
 from .errors import Problems
 from .frontmatter import FrontMatterError, parse_yaml
+from .importer.patterns import ImportSettings
 from .model import Strict, Text
 from .validation import validate
 
@@ -80,6 +81,10 @@ class SiteConfig(Strict):
                     "but never used to link them as one case; '*' matches any text, e.g. '00.01.00-A00-*'",
     )
     accessibility: Accessibility
+    import_: ImportSettings = Field(
+        default_factory=ImportSettings, alias="import",
+        description="Patterns `python build.py import` recognises minutes by (regular expressions); see docs/importing.md",
+    )
 
     def is_shared_case(self, number: str) -> bool:
         """Whether items with this case number are not one case (`shared_case_numbers`)."""
