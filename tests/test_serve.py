@@ -137,12 +137,17 @@ def test_burst_of_saves_is_one_rebuild(server: Server) -> None:
     meeting = server.root / MEETING
     before = server.status()["rebuilds"]
     text = meeting.read_text(encoding="utf-8")
+    saved = []
     for n in range(20):
         meeting.write_text(text.replace("Udgifterne til lokale", f"Udgifterne (gemt {n}) til lokale"), encoding="utf-8")
+        saved.append(time.monotonic())
         time.sleep(0.01)
     wait_for(lambda: "(gemt 19)" in fetch(server.url + PAGE)[1])
     time.sleep(1)
-    assert server.status()["rebuilds"] - before <= 3
+    # Saves 10 ms apart are one burst. On a starved machine this process itself may pause longer than the
+    # preview's quiet time (0.15 s) between two saves: each such pause may rightly start one more rebuild.
+    pauses = sum(1 for a, b in zip(saved, saved[1:]) if b - a > 0.15)
+    assert server.status()["rebuilds"] - before <= 3 + pauses
 
 
 def test_new_file_and_template_error(server: Server) -> None:
