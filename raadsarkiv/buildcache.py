@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from .i18n import LOCALE_DIR, message_language
+
 DIGEST = 16
 LIBRARIES = ("markdown-it-py", "nh3", "pydantic", "pyyaml", "pypdf")
 
@@ -29,7 +31,7 @@ def engine_version() -> bytes:
     """A digest of the engine: this package's source files and the versions of its parsing libraries."""
     digest = hashlib.blake2b(digest_size=DIGEST)
     package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")):
+    for path in [*sorted(package.glob("*.py")), *sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for name in LIBRARIES:
         try:
@@ -48,8 +50,9 @@ class DiskCache:
     @staticmethod
     def key(*parts: bytes, engine: bool = True) -> str:
         """The key of an entry computed from `parts` by this engine. With `engine=False` the key does not
-        change with the engine: for results whose `parts` name the version of what computed them."""
-        digest = hashlib.blake2b(engine_version() if engine else b"", digest_size=DIGEST)
+        change with the engine: for results whose `parts` name the version of what computed them.
+        An engine's entry holds messages in the language they were made in, so the message language is part of its key."""
+        digest = hashlib.blake2b(engine_version() + message_language().encode() if engine else b"", digest_size=DIGEST)
         for part in parts:
             digest.update(len(part).to_bytes(8, "little") + part)
         return digest.hexdigest()

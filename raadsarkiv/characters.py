@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
+from .i18n import _
 
 _C0_NAMES = (
     "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
@@ -68,20 +69,19 @@ def describe(char: str, column: int) -> str:
     """What is wrong with one forbidden character at `column`, and what to do."""
     code = ord(char)
     name = char_name(char)
-    where = f"U+{code:04X}{'' if name == 'noncharacter' else f' ({name})'} in the text at column {column}"
+    shown = f"U+{code:04X}{'' if name == 'noncharacter' else f' ({name})'}"
     if char == "\r":
-        return (
-            f"carriage return {where} without a line feed after it (old Mac line endings); "
-            "save the file with LF (or CRLF) line endings"
-        )
+        return _("carriage return {char} in the text at column {column} without a line feed after it (old Mac line endings); "
+                 "save the file with LF (or CRLF) line endings", char=shown, column=column)
     if 0x80 <= code <= 0x9F:
-        return (
-            f"control character {where}; it usually stands for a dash, quote or letter that was converted with "
-            "the wrong encoding (Windows-1252 read as Latin-1): delete it and type the intended character"
-        )
+        return _("control character {char} in the text at column {column}; it usually stands for a dash, quote or letter "
+                 "that was converted with the wrong encoding (Windows-1252 read as Latin-1): delete it and type the intended "
+                 "character", char=shown, column=column)
     if name == "noncharacter":
-        return f"noncharacter {where}; delete it (it is not text and is reserved for internal use)"
-    return f"control character {where}; delete it (it is invisible, often pasted from another program)"
+        return _("noncharacter {char} in the text at column {column}; delete it (it is not text and is reserved for internal use)",
+                 char=shown, column=column)
+    return _("control character {char} in the text at column {column}; delete it (it is invisible, often pasted from another "
+             "program)", char=shown, column=column)
 
 
 def check_characters(text: str, path: str, problems: Problems) -> bool:
@@ -94,7 +94,7 @@ def check_characters(text: str, path: str, problems: Problems) -> bool:
     if not found:
         return False
     if text.count("\x00") * 4 > len(text):
-        problems.error(path, 1, "file is UTF-16 text, not UTF-8 (it is full of NUL characters); save it with UTF-8 encoding")
+        problems.error(path, 1, _("file is UTF-16 text, not UTF-8 (it is full of NUL characters); save it with UTF-8 encoding"))
         return True
     for line, column, char in found[:MAX_REPORTED]:
         problems.error(path, line, describe(char, column))
@@ -102,6 +102,6 @@ def check_characters(text: str, path: str, problems: Problems) -> bool:
         line = found[MAX_REPORTED][0]
         problems.error(
             path, line,
-            f"{len(found) - MAX_REPORTED} more control characters or noncharacters from this line on; delete them all",
+            _("{count} more control characters or noncharacters from this line on; delete them all", count=len(found) - MAX_REPORTED),
         )
     return True

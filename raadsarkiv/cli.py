@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, Problem
 from .formats import FORMATS, report as report_as
+from .i18n import LANGUAGES, _, set_message_language
 from .pipeline import build, check
 from .search import SearchIndexFailed
 from .writer import UnsafeOutput
@@ -27,9 +28,14 @@ def _prefix(root: Path) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the Rådsarkiv static archive.")
+    # --lang is accepted before and after the command; SUPPRESS keeps a subcommand from resetting it.
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                          help="language of messages: da (Danish) or en (English); default: from the environment's "
+                               "locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it is English, else Danish")
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Rådsarkiv static archive.", parents=[language])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (with content/ and site_config.yaml)")
-    commands = parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command", parser_class=_with_parents([language]))
     format_help = "how to print problems: text (default), github (GitHub Actions annotations) or json"
     build_cmd = commands.add_parser("build", help="validate and write the site to output/ (default)")
     build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: ROOT/output)")
@@ -67,13 +73,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _with_parents(parents: list[argparse.ArgumentParser]) -> type[argparse.ArgumentParser]:
+    """An ArgumentParser class whose instances (every subcommand's) also take the `parents`' options."""
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **{"parents": parents, **kwargs})
+
+    return Parser
+
+
 def _import(root: Path, args: argparse.Namespace) -> int:
     from .importer.command import Options, import_paths, parse_date
 
     try:
         date = parse_date(args.date) if args.date else None
     except argparse.ArgumentTypeError as exc:
-        print(f"error: --date: {exc}", file=sys.stderr)
+        print(_("error: --date: {problem}", problem=exc), file=sys.stderr)
         return 2
     return import_paths(root, list(args.paths), Options(args.body, date, args.kind, args.force))
 
@@ -89,18 +105,19 @@ def _new(root: Path, args: argparse.Namespace) -> int:
         else:
             created = new_strategy(root, args.slug, args.title, args.organisation)
     except ScaffoldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {problem}", problem=exc), file=sys.stderr)
         return 1
     for path in created:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
-        print(f"Created {shown}{'/' if path.is_dir() else ''}")
-    print("Fill it in, then preview it with `python build.py serve` or check it with `python build.py check`.")
+        print(_("Created {path}", path=f"{shown}{'/' if path.is_dir() else ''}"))
+    print(_("Fill it in, then preview it with `python build.py serve` or check it with `python build.py check`."))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for build.py."""
     args = _parser().parse_args(argv)
+    set_message_language(getattr(args, "lang", None))
     root: Path = args.root
     if args.command == "serve":
         from .serve import serve
@@ -114,14 +131,14 @@ def main(argv: list[str] | None = None) -> int:
         from .schema import write
 
         for path in write(root):
-            print(f"Wrote {path.relative_to(root)}")
+            print(_("Wrote {path}", path=path.relative_to(root)))
         return 0
     fmt = getattr(args, "format", "text")
     if args.command == "check":
         checked = check(root)
         report_as(checked.problems, fmt, _prefix(root))
         if checked.ok and fmt == "text":
-            print("No errors.")
+            print(_("No errors."))
         return 0 if checked.ok else 1
     out = getattr(args, "output", None) or root / "output"
     started = time.perf_counter()
@@ -131,16 +148,18 @@ def main(argv: list[str] | None = None) -> int:
         report_as(failed.problems, fmt, _prefix(root), action="build")
         return 1
     except UnsafeOutput as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {problem}", problem=exc), file=sys.stderr)
         return 2
     except SearchIndexFailed as exc:
-        print(f"error: {exc}; the previous output was left as it was.", file=sys.stderr)
+        print(_("error: {problem}; the previous output was left as it was.", problem=exc), file=sys.stderr)
         return 1
     report_as(built.problems, fmt, _prefix(root), action="build")
     if fmt != "json":
         seconds = time.perf_counter() - started
         if built.unchanged:
-            print(f"Nothing changed since the last build of {out}; left it as it was ({seconds:.2f} s).")
+            print(_("Nothing changed since the last build of {folder}; left it as it was ({seconds} s).",
+                    folder=out, seconds=f"{seconds:.2f}"))
         else:
-            print(f"Built {out} in {seconds:.2f} s: {built.rendered} page(s) rendered, {built.reused} unchanged file(s) kept.")
+            print(_("Built {folder} in {seconds} s: {rendered} page(s) rendered, {reused} unchanged file(s) kept.",
+                    folder=out, seconds=f"{seconds:.2f}", rendered=built.rendered, reused=built.reused))
     return 0

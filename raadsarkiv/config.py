@@ -10,6 +10,7 @@ from pydantic import AnyHttpUrl, Field, field_validator
 
 from .characters import check_characters
 from .errors import Problems
+from .i18n import N_, _
 from .frontmatter import FrontMatterError, parse_yaml
 from .importer.patterns import ImportSettings
 from .model import Strict, Text
@@ -68,7 +69,7 @@ class SiteConfig(Strict):
 
     title: Text = "Rådsarkiv"
     tagline: Text | None = None
-    base_url: AnyHttpUrl = Field(description="Public address, ending in /; may include a sub-path")
+    base_url: AnyHttpUrl = Field(description=N_("Public address, ending in /; may include a sub-path"))
     organisations: dict[str, Organisation]
     sections: list[Text] = Field(default=DEFAULT_SECTIONS, min_length=1)
     decision_sections: list[Text] = Field(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .cpr import mask_all
+from .i18n import ngettext
 
 Severity = Literal["error", "warning"]
 
@@ -62,5 +63,5 @@ class BuildFailed(Exception):
     """Raised by the pipeline when content has errors; carries all problems."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{sum(p.severity == 'error' for p in problems)} error(s)")
+        super().__init__(ngettext("{n} error", "{n} errors", sum(p.severity == "error" for p in problems)))
         self.problems = problems

@@ -24,6 +24,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import Problems
+from .i18n import _
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -44,8 +45,8 @@ def walk(folder: Path, shown_prefix: str, problems: Problems, include_hidden: bo
     A missing `folder` has no files; a `folder` that is itself a symbolic link is an error.
     """
     if folder.is_symlink():
-        problems.error(shown_prefix, 1, f"symbolic link (to {os.readlink(folder)}); it is not followed: "
-                       f"make {shown_prefix}/ a real folder, or use --root to build a project elsewhere")
+        problems.error(shown_prefix, 1, _("symbolic link (to {target}); it is not followed: make {folder}/ a real folder, "
+                                          "or use --root to build a project elsewhere", target=os.readlink(folder), folder=shown_prefix))
         return []
     if not folder.is_dir():
         return []
@@ -61,7 +62,7 @@ def _walk(folder: Path, rel: str, shown_prefix: str, problems: Problems, include
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
-        problems.error(shown_folder, 1, f"cannot read this folder ({exc.strerror or exc}); check its permissions")
+        problems.error(shown_folder, 1, _("cannot read this folder ({reason}); check its permissions", reason=exc.strerror or exc))
         return
     twins: dict[str, list[str]] = {}
     for entry in entries:
@@ -71,26 +72,31 @@ def _walk(folder: Path, rel: str, shown_prefix: str, problems: Problems, include
         shown = f"{shown_prefix}/{child}"
         twins.setdefault(twin_key(entry.name), []).append(shown)
         if unicodedata.normalize("NFC", entry.name) != entry.name:
-            problems.error(shown, 1, "name is not in Unicode NFC form (a letter such as å or é is stored as a base letter plus a combining mark, "
-                           "as some macOS tools do); links cannot reach it reliably: rename it, typing the name again")
+            problems.error(shown, 1, _("name is not in Unicode NFC form (a letter such as å or é is stored as a base letter plus a "
+                                       "combining mark, as some macOS tools do); links cannot reach it reliably: rename it, typing the "
+                                       "name again"))
         try:
             if entry.is_symlink():
-                kind = "folder" if entry.is_dir() else "file"  # what it points to, if anything
-                problems.error(shown, 1, f"symbolic link (to {os.readlink(entry.path)}) is not allowed in {shown_prefix}/ "
-                               f"and is not followed; copy the {kind} instead")
+                target = os.readlink(entry.path)
+                if entry.is_dir():  # what it points to, if anything
+                    problems.error(shown, 1, _("symbolic link (to {target}) is not allowed in {folder}/ and is not followed; "
+                                               "copy the folder instead", target=target, folder=shown_prefix))
+                else:
+                    problems.error(shown, 1, _("symbolic link (to {target}) is not allowed in {folder}/ and is not followed; "
+                                               "copy the file instead", target=target, folder=shown_prefix))
             elif entry.is_dir(follow_symlinks=False):
                 _walk(Path(entry.path), f"{child}/", shown_prefix, problems, include_hidden, found)
             elif entry.is_file(follow_symlinks=False):
                 found.append((Path(entry.path), child))
             else:
-                problems.error(shown, 1, "not a regular file or folder (a pipe, socket or device); remove it")
+                problems.error(shown, 1, _("not a regular file or folder (a pipe, socket or device); remove it"))
         except OSError as exc:
-            problems.error(shown, 1, f"cannot read this entry ({exc.strerror or exc}); check its permissions")
+            problems.error(shown, 1, _("cannot read this entry ({reason}); check its permissions", reason=exc.strerror or exc))
     for names in twins.values():
         for name in names if len(names) > 1 else []:
             others = ", ".join(other for other in names if other != name)
-            problems.error(name, 1, f"name differs from {others} only in upper/lower case or Unicode normalisation; "
-                           "on macOS and Windows they are the same file: rename or delete one")
+            problems.error(name, 1, _("name differs from {others} only in upper/lower case or Unicode normalisation; "
+                                      "on macOS and Windows they are the same file: rename or delete one", others=others))
 
 
 def open_regular(path: Path) -> int:

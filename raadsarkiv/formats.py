@@ -7,6 +7,7 @@ import sys
 from typing import Literal
 
 from .errors import Problem
+from .i18n import _, ngettext
 
 Format = Literal["text", "github", "json"]
 FORMATS = ("text", "github", "json")
@@ -35,9 +36,11 @@ def summary(problems: list[Problem], wrote: bool = False) -> str | None:
     """'2 error(s), 1 warning(s): nothing was written.' or None when there is nothing to say."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    counted = _("{errors}, {warnings}", errors=ngettext("{n} error", "{n} errors", errors),
+                warnings=ngettext("{n} warning", "{n} warnings", warnings))
     if errors:
-        return f"{errors} error(s), {warnings} warning(s)" + ("" if not wrote else ": nothing was written") + "."
-    return f"{warnings} warning(s)." if warnings else None
+        return _("{counted}: nothing was written.", counted=counted) if wrote else f"{counted}."
+    return ngettext("{n} warning.", "{n} warnings.", warnings) if warnings else None
 
 
 def report(problems: list[Problem], fmt: Format = "text", prefix: str = "", action: str = "check") -> None:

@@ -16,6 +16,8 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .i18n import N_, _
+
 Path = tuple[str | int, ...]
 
 
@@ -64,17 +66,17 @@ MAX_DEPTH = 20
 
 def too_deep(what: str, over_limit: bool = True) -> str:
     """The message for YAML nested deeper than MAX_DEPTH (or too deep for Python's stack)."""
-    how = f"more than {MAX_DEPTH} levels deep" if over_limit else "too deeply to be read"
-    return (
-        f"{what} is nested {how}; no key needs that many levels: "
-        "look for stray [ or { (put text that starts with [ or { in quotes) or a list indented too far"
-    )
+    if over_limit:
+        return _("{what} is nested more than {limit} levels deep; no key needs that many levels: look for stray [ or { "
+                 "(put text that starts with [ or { in quotes) or a list indented too far", what=_(what), limit=MAX_DEPTH)
+    return _("{what} is nested too deeply to be read; no key needs that many levels: look for stray [ or { "
+             "(put text that starts with [ or { in quotes) or a list indented too far", what=_(what))
 
 
 class _NoAliasLoader(yaml.SafeLoader):
     """Safe loader that refuses anchors and aliases, and nesting deeper than MAX_DEPTH."""
 
-    what = "front matter"  # how messages name the YAML being read
+    what = N_("front matter")  # how messages name the YAML being read
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -85,7 +87,7 @@ class _NoAliasLoader(yaml.SafeLoader):
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise FrontMatterError(
                 event.start_mark.line + 1,
-                "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
+                _("YAML anchors and aliases (&name, *name) are not allowed; write the value out"),
             )
         if not isinstance(event, CollectionStartEvent):
             return super().compose_node(parent, index)
@@ -103,13 +105,24 @@ class _NoAliasLoader(yaml.SafeLoader):
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
             raise FrontMatterError(
-                node.start_mark.line + 1, f"'{node.value}' is not a real date ({exc}); expected YYYY-MM-DD, e.g. 2023-10-10"
+                node.start_mark.line + 1,
+                _("'{value}' is not a real date ({reason}); expected YYYY-MM-DD, e.g. 2023-10-10", value=node.value, reason=_(str(exc))),
             ) from None
 
 
 _NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
 
-YAML_HINT = "check the indentation, and put text that contains ': ' or ' #' or starts with [ { ' \" & * in quotes"
+YAML_HINT = N_("check the indentation, and put text that contains ': ' or ' #' or starts with [ { ' \" & * in quotes")
+# What PyYAML says (in English) about the mistakes editors make most, and Python's words for an impossible date:
+# marked here so that the catalogue translates them; anything else PyYAML says is shown as it is.
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed here"), N_("could not find expected ':'"), N_("did not find expected key"),
+    N_("did not find expected '-' indicator"), N_("found character '\\t' that cannot start any token"),
+    N_("found undefined alias"), N_("while scanning a simple key"), N_("while parsing a block mapping"),
+    N_("while parsing a block collection"), N_("while scanning a quoted scalar"), N_("found unexpected end of stream"),
+    N_("while parsing a flow sequence"), N_("while parsing a flow mapping"), N_("expected ',' or ']', but got '<stream end>'"),
+    N_("day is out of range for month"), N_("month must be in 1..12"),
+)
 
 
 def _walk(node: Node, path: Path, lines: dict[Path, int], raw: dict[Path, str]) -> None:
@@ -131,7 +144,7 @@ def _walk(node: Node, path: Path, lines: dict[Path, int], raw: dict[Path, str]) 
             _walk(item, path + (index,), lines, raw)
 
 
-def parse_yaml(text: str, first_line: int = 1, what: str = "front matter") -> FrontMatter:
+def parse_yaml(text: str, first_line: int = 1, what: str = _NoAliasLoader.what) -> FrontMatter:
     """Parse a YAML mapping; line numbers are shifted so they refer to the file.
 
     `what` names the YAML in messages ("front matter", "site_config.yaml").
@@ -143,7 +156,7 @@ def parse_yaml(text: str, first_line: int = 1, what: str = "front matter") -> Fr
         if node is None:
             return FrontMatter({}, {}, {}, first_line)
         if not isinstance(node, MappingNode):
-            raise FrontMatterError(node.start_mark.line + 1, "front matter must be a mapping of `key: value` lines")
+            raise FrontMatterError(node.start_mark.line + 1, _("front matter must be a mapping of `key: value` lines"))
         lines: dict[Path, int] = {}
         raw: dict[Path, str] = {}
         _walk(node, (), lines, raw)
@@ -153,12 +166,12 @@ def parse_yaml(text: str, first_line: int = 1, what: str = "front matter") -> Fr
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + first_line - 1
-        detail = exc.problem or exc.context or "invalid YAML"
+        detail = _(exc.problem or exc.context or "invalid YAML")
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-            detail += f" ({exc.context} that starts on line {exc.context_mark.line + first_line})"
-        raise FrontMatterError(line, f"invalid YAML: {detail}; {YAML_HINT}") from None
+            detail += " " + _("({context} that starts on line {line})", context=_(exc.context), line=exc.context_mark.line + first_line)
+        raise FrontMatterError(line, _("invalid YAML: {problem}; {hint}", problem=detail, hint=_(YAML_HINT))) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(first_line, f"invalid YAML: {exc}") from None
+        raise FrontMatterError(first_line, _("invalid YAML: {problem}", problem=exc)) from None
     except RecursionError:  # a safety net only: MAX_DEPTH stops nesting long before this
         raise FrontMatterError(loader.line + first_line, too_deep(what, over_limit=False)) from None
     finally:
@@ -176,10 +189,10 @@ def split(text: str) -> SplitFile:
     """Split `---` front matter from the Markdown body of a content file."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(1, "file must start with a `---` line that opens the front matter")
+        raise FrontMatterError(1, _("file must start with a `---` line that opens the front matter"))
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             front = parse_yaml("\n".join(lines[1:index]), first_line=2)
             body = "\n".join(lines[index + 1 :])
             return SplitFile(front, body, index + 2, lines)
-    raise FrontMatterError(1, "front matter is not closed: add a `---` line after the last key")
+    raise FrontMatterError(1, _("front matter is not closed: add a `---` line after the last key"))

@@ -247,8 +247,13 @@ Loaded = tuple[Content, list[Problem]]
 PARALLEL_MIN_FILES = 200
 
 
-def _load_one(job: Job, vocabulary: Vocabulary) -> Loaded:
-    """Load one Markdown content file into a Content of its own, with its problems."""
+def _load_one(job: Job, vocabulary: Vocabulary, language: Language | None = None) -> Loaded:
+    """Load one Markdown content file into a Content of its own, with its problems.
+
+    A worker process is told the message language (`language`): it does not share this process's setting."""
+    if language is not None:
+        with messages_in(language):
+            return _load_one(job, vocabulary)
     path, shown, rel = job
     part, found = Content(), Problems()
     split_file = _read(path, shown, found)
@@ -293,7 +298,7 @@ def _parse_files(jobs: list[Job], vocabulary: Vocabulary) -> list[Loaded]:
         return [_load_one(job, vocabulary) for job in jobs]
     # forkserver: safe in a process with threads (the live preview), and cheap after the first start.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        return list(pool.map(partial(_load_one, vocabulary=vocabulary), jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+        return list(pool.map(partial(_load_one, vocabulary=vocabulary, language=message_language()), jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
 class LoadCache:

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .decisions import DecidedBy
+from .i18n import N_, _
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -31,21 +32,21 @@ PERIOD_RE = re.compile(r"^\d{4}(-\d{4})?$")
 # An agenda item's number: 3, a sub-item 3a, or 3.1 (3.1.2 …); numbers may run across a year with gaps (61, 62, 64).
 ITEM_NUMBER = r"\d+(?:\.\d+)*[a-z]?"
 ITEM_NUMBER_RE = re.compile(f"^{ITEM_NUMBER}$")
-ITEM_NUMBER_HINT = "a whole number, optionally with a letter or a sub-number: 3, 3a, 3.1"
+ITEM_NUMBER_HINT = N_("a whole number, optionally with a letter or a sub-number: 3, 3a, 3.1")  # translated where shown
 
 
 def _date(value: object) -> dt.date:
     """Accept a YAML date or an ISO `YYYY-MM-DD` string; nothing else."""
     if isinstance(value, dt.datetime):
-        raise ValueError("expected a date written YYYY-MM-DD, without a time")
+        raise ValueError(_("expected a date written YYYY-MM-DD, without a time"))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date; expected YYYY-MM-DD") from None
-    raise ValueError("expected a date written YYYY-MM-DD, e.g. 2023-10-10")
+            raise ValueError(_("'{value}' is not a real date; expected YYYY-MM-DD", value=value)) from None
+    raise ValueError(_("expected a date written YYYY-MM-DD, e.g. 2023-10-10"))
 
 
 def date_precision(value: object) -> Literal["day", "month", "year"]:
@@ -66,25 +67,26 @@ def _meeting_date(value: object) -> dt.date:
     try:
         return dt.date(int(text[:4]), int(text[5:7]) if precision == "month" else 1, 1)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real month; expected YYYY-MM, e.g. 2014-03") from None
+        raise ValueError(_("'{value}' is not a real month; expected YYYY-MM, e.g. 2014-03", value=text)) from None
 
 
 def _sequence(value: int) -> int:
     if value < 2:  # its own error type: not a YAML type trap (validation.py), the number is read as meant
-        raise PydanticCustomError("sequence", f"{value} is not a later meeting of the day: leave `sequence` out for the body's "
-                                  "first meeting that day, and write sequence: 2 for its second (3 for a third)")
+        raise PydanticCustomError("sequence", _("{value} is not a later meeting of the day: leave `sequence` out for the body's "
+                                                "first meeting that day, and write sequence: 2 for its second (3 for a third)",
+                                                value=value).replace("{", "{{").replace("}", "}}"))
     return value
 
 
 def _time(value: str) -> str:
     if not TIME_RE.match(value):
-        raise ValueError(f"'{value}' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"")
+        raise ValueError(_("'{value}' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"", value=value))
     return value
 
 
 def _slug(value: str) -> str:
     if not SLUG_RE.match(value):
-        raise ValueError(f"'{value}' is not a slug; expected lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)")
+        raise ValueError(_("'{value}' is not a slug; expected lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)", value=value))
     return value
 
 
@@ -94,27 +96,27 @@ def _bodies(value: object) -> object:
     if isinstance(value, str):
         parts = [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
         if len(parts) > 1:
-            raise ValueError(f"'{value}' is not one body; for a joint meeting (fællesmøde) write the bodies as a list: "
-                             f"body: [{', '.join(parts)}]")
+            raise ValueError(_("'{value}' is not one body; for a joint meeting (fællesmøde) write the bodies as a list: {example}",
+                               value=value, example=f"body: [{', '.join(parts)}]"))
         return _slug(value)
     if isinstance(value, list):
         if not value:
-            raise ValueError(f"the list of bodies is empty; write one body slug, or several for a joint meeting: {example}")
+            raise ValueError(_("the list of bodies is empty; write one body slug, or several for a joint meeting: {example}", example=example))
         for entry in value:
             if not isinstance(entry, str):
-                raise ValueError(f"every entry of the list must be a body slug (a file name in content/bodies/ without .md), "
-                                 f"got {type(entry).__name__} {entry!r}; e.g. {example}")
+                raise ValueError(_("every entry of the list must be a body slug (a file name in content/bodies/ without .md), "
+                                   "got {got}; e.g. {example}", got=f"{type(entry).__name__} {entry!r}", example=example))
             _slug(entry)
         twice = sorted({entry for entry in value if value.count(entry) > 1})
         if twice:
-            raise ValueError(f"body '{twice[0]}' is listed twice; list each body of a joint meeting once")
+            raise ValueError(_("body '{body}' is listed twice; list each body of a joint meeting once", body=twice[0]))
         return value
-    raise ValueError(f"expected a body slug, or for a joint meeting (fællesmøde) a list of body slugs: {example}")
+    raise ValueError(_("expected a body slug, or for a joint meeting (fællesmøde) a list of body slugs: {example}", example=example))
 
 
 def _item_number(value: str) -> str:
     if not ITEM_NUMBER_RE.match(value):
-        raise ValueError(f"'{value}' is not an item number; expected {ITEM_NUMBER_HINT}")
+        raise ValueError(_("'{value}' is not an item number; expected {hint}", value=value, hint=_(ITEM_NUMBER_HINT)))
     return value
 
 
@@ -139,7 +141,7 @@ def item_order(number: str) -> tuple[int, ...]:
 
 def _period(value: str) -> str:
     if not PERIOD_RE.match(value):
-        raise ValueError(f"'{value}' is not a period; expected \"YYYY\" or \"YYYY-YYYY\" in quotes")
+        raise ValueError(_("'{value}' is not a period; expected \"YYYY\" or \"YYYY-YYYY\" in quotes", value=value))
     return value
 
 
@@ -162,8 +164,8 @@ class Strict(BaseModel):
 class BodyMeta(Strict):
     """Front matter of `content/bodies/<slug>.md`: a council or committee."""
 
-    name: Text = Field(description="The body's name, e.g. Integrationsrådet")
-    organisation: Slug = Field(description="Id of an organisation in site_config.yaml")
+    name: Text = Field(description=N_("The body's name, e.g. Integrationsrådet"))
+    organisation: Slug = Field(description=N_("Id of an organisation in site_config.yaml"))
     type: Literal["råd", "udvalg", "byråd", "bestyrelse", "andet"] = Field(description="Kind of body")
     reviewed_cpr: list[StrictStr] = Field(default=[], description="Reviewed CPR-like strings that may be published")
 
@@ -184,7 +186,7 @@ class Person(Strict):
 
     accepts_name: ClassVar[bool] = True  # validation.py: "expected a name, or a mapping with keys …"
 
-    name: Text = Field(description="The name as the minutes publish it")
+    name: Text = Field(description=N_("The name as the minutes publish it"))
     id: Slug | None = Field(
         default=None, description="Stable person id across meetings, e.g. anna-lynge; default: the name as a slug",
     )
@@ -223,8 +225,8 @@ def _vote_side(value: object) -> int | list[str]:
     # A custom error type: its message is shown as it is (a number here is not a YAML trap to put in quotes).
     raise PydanticCustomError(
         "vote_side",
-        "expected a number of votes (e.g. 5) or the parties or names that voted so (e.g. [A, V] or one '- name' line "
-        "each; put a name in quotes if YAML reads it as something else)",
+        _("expected a number of votes (e.g. 5) or the parties or names that voted so (e.g. [A, V] or one '- name' line "
+          "each; put a name in quotes if YAML reads it as something else)"),
     )
 
 
@@ -248,8 +250,8 @@ class Vote(Strict):
 class Minority(Strict):
     """A minority's remark, as the minutes write it: 'Et mindretal (O) stemte imod, idet …'."""
 
-    who: Names = Field(description="The parties or names of the minority")
-    remark: Text = Field(description="The remark as the minutes write it")
+    who: Names = Field(description=N_("The parties or names of the minority"))
+    remark: Text = Field(description=N_("The remark as the minutes write it"))
 
 
 class ItemMeta(Strict):
@@ -271,8 +273,8 @@ class MeetingMeta(Strict):
         str | list[str], BeforeValidator(_bodies),
         WithJsonSchema({"oneOf": [{"type": "string", "pattern": SLUG_RE.pattern},
                                   {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}, "minItems": 1}]}),
-    ] = Field(description="Slug of the body (file name in content/bodies/), or a list of them for a joint meeting")
-    date: MeetingDate = Field(description="YYYY-MM-DD; YYYY-MM or YYYY when only the month or year is known")
+    ] = Field(description=N_("Slug of the body (file name in content/bodies/), or a list of them for a joint meeting"))
+    date: MeetingDate = Field(description=N_("YYYY-MM-DD; YYYY-MM or YYYY when only the month or year is known"))
     kind: Literal["referat", "dagsorden"]
     sequence: Annotated[StrictInt, AfterValidator(_sequence), WithJsonSchema({"type": "integer", "minimum": 2})] | None = Field(
         default=None, description="2 for the body's second meeting that day (3 for a third …); omit for the first")

@@ -40,6 +40,7 @@ from watchdog.observers.polling import PollingObserver
 from .characters import FORBIDDEN
 from .config import CONFIG_FILE
 from .errors import Problem
+from .i18n import _, message_language, ngettext
 from .rebuild import Rebuilder, Result
 
 QUIET = 0.15  # seconds without file events before a rebuild starts
@@ -137,16 +138,17 @@ def error_page(root: Path, problems: list[Problem], build_id: str, has_good_buil
         line = source_line(root, problem)
         code = f"<pre>{problem.line}: {html.escape(line)}</pre>" if line and line.strip() else ""
         items.append(f'<li class="{problem.severity}"><code>{html.escape(problem.format())}</code>{code}</li>')
-    good = (
-        '<p><a href="?seneste-gode">Vis den seneste gode version af siden</a> (fra før fejlen).</p>'
-        if has_good_build else ""
-    )
+    good = _('<p><a href="?seneste-gode">Show the last good version of the page</a> (from before the error).</p>') if has_good_build else ""
+    summary = (_("The archive could not be built: {errors} and {warnings}.", errors=ngettext("{n} error", "{n} errors", len(errors)),
+                 warnings=ngettext("{n} warning", "{n} warnings", len(warnings)))
+               if warnings else _("The archive could not be built: {errors}.", errors=ngettext("{n} error", "{n} errors", len(errors))))
+    title = _("Errors in the content")
     body = f"""<!doctype html>
-<html lang="da">
+<html lang="{message_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Fejl i indholdet – forhåndsvisning</title>
+<title>{title} – {_("preview")}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.5; color: #1a1a1a; }}
 h1 {{ color: #a00000; }}
@@ -158,9 +160,9 @@ pre {{ background: #f3f3f3; padding: .5rem; margin: .25rem 0 0; }}
 </head>
 <body>
 <main>
-<h1>Fejl i indholdet</h1>
-<p>Arkivet kunne ikke bygges: {len(errors)} fejl{f' og {len(warnings)} advarsel(er)' if warnings else ''}.
-Ret fejlene nedenfor og gem filen. Siden opdaterer sig selv, når fejlene er rettet.</p>
+<h1>{title}</h1>
+<p>{summary}
+{_("Correct the errors below and save the file. The page updates itself once they are corrected.")}</p>
 <ol>
 {''.join(items)}
 </ol>
@@ -212,7 +214,7 @@ def make_handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]
             status = 200
             if not target.is_file():
                 status, target = 404, preview.folder / "404.html"
-            page = target.read_bytes() if target.is_file() else b"<!doctype html><title>404</title><p>Siden findes ikke.</p>"
+            page = target.read_bytes() if target.is_file() else f"<!doctype html><title>404</title><p>{_('The page does not exist.')}</p>".encode()
             script = (RELOAD_SCRIPT % (json.dumps(preview.build_id), RELOAD_PATH)).encode()
             at = page.rfind(b"</body>")
             page = page[:at] + script + page[at:] if at >= 0 else page + script
@@ -285,12 +287,11 @@ def watch(root: Path, watcher: Watcher, native: type[BaseObserver] = Observer) -
         with contextlib.suppress(Exception):
             observer.stop()
         reason = exc.strerror or str(exc)
-        print(
-            f"warning: cannot watch {root} for changes with the operating system's notifications ({reason}); "
-            f"looking at every file every {POLL_SECONDS:g} s instead, which is slower. On Linux, allow more watched "
+        print(_(
+            "warning: cannot watch {folder} for changes with the operating system's notifications ({reason}); "
+            "looking at every file every {seconds} s instead, which is slower. On Linux, allow more watched "
             "folders: sudo sysctl fs.inotify.max_user_watches=524288 (and fs.inotify.max_user_instances=512)",
-            flush=True,
-        )
+            folder=root, reason=reason, seconds=f"{POLL_SECONDS:g}"), flush=True)
     poller = PollingObserver(timeout=POLL_SECONDS)
     _schedule(poller, root, watcher, None)  # polling only sees what changed; no filter needed
     poller.start()
@@ -313,7 +314,7 @@ def build_loop(preview: Preview, watcher: Watcher, stop: threading.Event) -> Non
 
 def announce() -> None:
     """The line a build starts with (VS Code's background problem matcher waits for it)."""
-    print(f"[{time.strftime('%H:%M:%S')}] Building…", flush=True)
+    print(f"[{time.strftime('%H:%M:%S')}] {_('Building…')}", flush=True)
 
 
 def report(result: Result) -> None:
@@ -322,10 +323,12 @@ def report(result: Result) -> None:
         print(problem.format(), flush=True)
     stamp = time.strftime("%H:%M:%S")
     if result.ok:
-        print(f"[{stamp}] Built in {result.seconds:.2f} s: {result.rendered} page(s) rendered, {len(result.written)} file(s) changed.", flush=True)
+        print(f"[{stamp}] " + _("Built in {seconds} s: {rendered} page(s) rendered, {written} file(s) changed.",
+                                seconds=f"{result.seconds:.2f}", rendered=result.rendered, written=len(result.written)), flush=True)
     else:
         errors = sum(p.severity == "error" for p in result.problems)
-        print(f"[{stamp}] {errors} error(s); the browser shows them, and the last good build is kept.", flush=True)
+        print(f"[{stamp}] " + _("{errors}; the browser shows them, and the last good build is kept.",
+                                errors=ngettext("{n} error", "{n} errors", errors)), flush=True)
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -350,12 +353,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
         loop = threading.Thread(target=build_loop, args=(preview, watcher, stop), daemon=True)
         loop.start()
         shown_host = "localhost" if host in ("127.0.0.1", "::1") else host
-        print(f"Preview on http://{shown_host}:{server.server_address[1]}/ (Ctrl-C stops it). Watching {root}.", flush=True)
+        print(_("Preview on {address} (Ctrl-C stops it). Watching {folder}.",
+                address=f"http://{shown_host}:{server.server_address[1]}/", folder=root), flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
-        print("\nStopping.", flush=True)
+        print("\n" + _("Stopping."), flush=True)
     except OSError as exc:
-        print(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}; try another --port", flush=True)
+        print(_("error: cannot serve on {address}: {reason}; try another --port",
+                address=f"{host}:{port}", reason=exc.strerror or exc), flush=True)
         return 2
     finally:
         stop.set()

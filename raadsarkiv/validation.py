@@ -12,6 +12,7 @@ from pydantic.fields import FieldInfo
 
 from .errors import Problems
 from .frontmatter import FrontMatter
+from .i18n import N_, _
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -24,8 +25,8 @@ _YAML_TRAP = re.compile(
 )
 
 
-_KIND_NAMES = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "list": "a list",
-               "dict": "a mapping", "date": "a date", "datetime": "a date and time", "NoneType": "nothing"}
+_KIND_NAMES = {"str": N_("text"), "int": N_("a number"), "float": N_("a number"), "bool": N_("true/false"), "list": N_("a list"),
+               "dict": N_("a mapping"), "date": N_("a date"), "datetime": N_("a date and time"), "NoneType": N_("nothing")}
 
 
 def _where(loc: tuple[str | int, ...]) -> str:
@@ -89,7 +90,7 @@ def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
         return " | ".join(str(value) for value in get_args(field.annotation))
     if field.annotation is dt.date:
         return "YYYY-MM-DD"
-    return f"<{field.description}>" if field.description else "…"
+    return f"<{_(field.description)}>" if field.description else "…"
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -107,33 +108,61 @@ def _explain(
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
         close = difflib.get_close_matches(name, allowed or [], n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown key '{key}'; {hint}allowed keys here: {', '.join(allowed or [])}"
+        if close:
+            return _("unknown key '{key}'; did you mean '{close}'? allowed keys here: {allowed}",
+                     key=key, close=close[0], allowed=", ".join(allowed or []))
+        return _("unknown key '{key}'; allowed keys here: {allowed}", key=key, allowed=", ".join(allowed or []))
     if kind == "missing":
-        return f"missing required key '{key}'; add `{key.split('.')[-1]}: {expected}`" if expected else f"missing required key '{key}'"
-    message = error["msg"].removeprefix("Value error, ")
+        if expected:
+            return _("missing required key '{key}'; add `{line}`", key=key, line=f"{key.split('.')[-1]}: {expected}")
+        return _("missing required key '{key}'", key=key)
+    message = _pydantic_message(error)
     trapped = raw is not None and not isinstance(error["input"], str) and _YAML_TRAP.match(raw)
     if trapped and kind in {"string_type", "literal_error", "date_type", "value_error"}:
-        return (
-            f"'{key}': YAML reads the unquoted value {raw} as {type(error['input']).__name__} "
-            f"{error['input']!r}, not as text; put it in quotes: {key.split('.')[-1]}: \"{raw}\""
-        )
-    got = _KIND_NAMES.get(type(error["input"]).__name__, type(error["input"]).__name__)
+        return _("'{key}': YAML reads the unquoted value {raw} as {value}, not as text; put it in quotes: {line}",
+                 key=key, raw=raw, value=f"{type(error['input']).__name__} {error['input']!r}",
+                 line=f"{key.split('.')[-1]}: \"{raw}\"")
+    name = type(error["input"]).__name__
+    got = _(_KIND_NAMES[name]) if name in _KIND_NAMES else name
     if kind == "string_type":
-        return f"'{key}': expected text, got {got}; put text in quotes if YAML reads it as something else"
-    if kind == "literal_error":
-        return f"'{key}': {message.replace('Input should be', 'expected')}"
+        return _("'{key}': expected text, got {got}; put text in quotes if YAML reads it as something else", key=key, got=got)
     if kind == "model_type" and allowed:
-        mapping = f"a mapping with the keys {', '.join(allowed)} ('key: value' lines, indented under the '-' or the key)"
-        return f"'{key}': expected {'a name (text), or ' if accepts_name else ''}{mapping}, got {got}"
-    if kind in {"list_type", "dict_type", "model_type"}:
-        wanted = {
-            "list_type": "a list (one '- value' line per entry, indented under the key)",
-            "dict_type": "a mapping ('key: value' lines, indented under the key)",
-            "model_type": "a mapping ('key: value' lines, indented under the key)",
-        }[kind]
-        return f"'{key}': expected {wanted}, got {got}"
-    return f"'{key}': {message}"
+        if accepts_name:
+            return _("'{key}': expected a name (text), or a mapping with the keys {keys} ('key: value' lines, indented under "
+                     "the '-' or the key), got {got}", key=key, keys=", ".join(allowed), got=got)
+        return _("'{key}': expected a mapping with the keys {keys} ('key: value' lines, indented under the '-' or the key), "
+                 "got {got}", key=key, keys=", ".join(allowed), got=got)
+    if kind == "list_type":
+        return _("'{key}': expected a list (one '- value' line per entry, indented under the key), got {got}", key=key, got=got)
+    if kind in {"dict_type", "model_type"}:
+        return _("'{key}': expected a mapping ('key: value' lines, indented under the key), got {got}", key=key, got=got)
+    return _("'{key}': {problem}", key=key, problem=message)
+
+
+def _pydantic_message(error: dict) -> str:
+    """Pydantic's own sentence for an error, in the message language where it is one editors can meet.
+
+    Our validators (model.py) raise messages that are translated already; pydantic's built-in
+    checks speak English, so the kinds front matter and site_config.yaml can produce are said here.
+    """
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind == "literal_error":
+        return _("expected {values}", values=str(context.get("expected", "")).replace(" or ", _(" or ")))
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return _("expected a whole number")
+    if kind in {"bool_type", "bool_parsing"}:
+        return _("expected true or false")
+    if kind == "too_short":
+        return _("expected at least {count} entries", count=context.get("min_length", 1))
+    if kind == "too_long":
+        return _("expected at most {count} entries", count=context.get("max_length", ""))
+    if kind in {"url_parsing", "url_scheme", "url_type", "url_syntax_violation", "url_too_long"}:
+        return _("expected a web address starting with https:// or http://, e.g. https://www.aalborg.dk/")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("expected a number of at least {limit}", limit=context.get("ge", context.get("gt", "")))
+    if kind == "string_pattern_mismatch":
+        return _("does not have the expected form ({pattern})", pattern=context.get("pattern", ""))
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def validate(model: type[M], front: FrontMatter, path: str, problems: Problems) -> M | None:
