@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from .errors import Problems
+from .i18n import _
 from .frontmatter import FrontMatter
 from .markdown import slugify
 from .model import ABSENCES, ROLES, Absentee, Attendee, ItemMeta, MeetingMeta, Person, Vote
@@ -53,7 +54,7 @@ def _structured_hint(text: str, absent: bool) -> str | None:
         key, value = "absence", absence_in(inner)
     else:
         return None
-    return f"`- name: {name}` with `{key}: {value}` on the next line"
+    return _("{entry} with {line} on the next line", entry=f"`- name: {name}`", line=f"`{key}: {value}`")
 
 
 def check_attendance(path: str, meta: MeetingMeta, front: FrontMatter, problems: Problems) -> None:
@@ -65,16 +66,17 @@ def check_attendance(path: str, meta: MeetingMeta, front: FrontMatter, problems:
             if hint:
                 problems.warning(
                     path, front.line_of((key, index)),
-                    f"'{key}[{index}]': '{entry}' puts part of the attendance in brackets, which the site shows as part "
-                    f"of the name; write it as data: {hint}",
+                    _("'{key}': '{entry}' puts part of the attendance in brackets, which the site shows as part of the name; "
+                      "write it as data: {hint}", key=f"{key}[{index}]", entry=entry, hint=hint),
                 )
     for index, absentee in enumerate(meta.absent):
         found = absence_in(absentee.note or "")
         if found and absentee.absence is None:
             problems.warning(
                 path, front.line_of(("absent", index, "note")),
-                f"'absent[{index}].note': '{absentee.note}' is a reason for absence; write `absence: {found}` instead "
-                f"(one of: {', '.join(ABSENCES)}) and keep `note:` for other remarks",
+                _("'{key}': '{note}' is a reason for absence; write {line} instead (one of: {values}) and keep `note:` for "
+                  "other remarks", key=f"absent[{index}].note", note=absentee.note, line=f"`absence: {found}`",
+                  values=", ".join(ABSENCES)),
             )
     _check_listed_once(path, meta, front, problems)
 
@@ -89,8 +91,9 @@ def _check_listed_once(path: str, meta: MeetingMeta, front: FrontMatter, problem
         if pid in seen:
             problems.error(
                 path, front.line_of((key, index)),
-                f"'{where}': {person.name} (id '{pid}') is listed already as '{seen[pid]}'; list each person once, "
-                "as present or as absent (a substitute who met is named in `substitute:` and listed under present)",
+                _("'{key}': {name} (id '{id}') is listed already as '{other}'; list each person once, as present or as absent "
+                  "(a substitute who met is named in `substitute:` and listed under present)",
+                  key=where, name=person.name, id=pid, other=seen[pid]),
             )
         else:
             seen[pid] = where
@@ -183,8 +186,8 @@ def check_votes(path: str, meta: MeetingMeta, front: FrontMatter, problems: Prob
         for index, vote in enumerate(item.votes):
             if vote.for_ is None and vote.against is None and vote.abstaining is None:
                 problems.error(path, front.line_of(("items", number, "votes", index)),
-                               f"'{_where(number, ('votes', index))}': a vote needs at least one of `for:`, `against:`, "
-                               "`abstaining:` (a number, or the parties or names)")
+                               _("'{key}': a vote needs at least one of `for:`, `against:`, `abstaining:` (a number, or the "
+                                 "parties or names)", key=_where(number, ("votes", index))))
         if not names:
             continue  # no attendance to check against: nothing is certain
         for key_path, who in _named(item):
@@ -192,13 +195,18 @@ def check_votes(path: str, meta: MeetingMeta, front: FrontMatter, problems: Prob
             where = _where(number, key_path)
             folded = who.casefold()
             if folded in absent:
-                problems.warning(path, line, f"'{where}': {who} is listed as absent (absent[{absent[folded]}]); "
-                                 "check the name, or the attendance")
+                problems.warning(path, line, _("'{key}': {name} is listed as absent ({absent}); check the name, or the attendance",
+                                               key=where, name=who, absent=f"absent[{absent[folded]}]"))
             elif folded not in names and folded not in parties and not _party_like(who):
                 close = difflib.get_close_matches(who, sorted(set(names.values())), n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                problems.warning(path, line, f"'{where}': '{who}' is not in the meeting's attendance (present:, absent:, "
-                                 f"substitutes) nor a party listed there; {hint}check the spelling, or add the person")
+                if close:
+                    problems.warning(path, line, _("'{key}': '{name}' is not in the meeting's attendance (present:, absent:, "
+                                                   "substitutes) nor a party listed there; did you mean '{close}'? check the "
+                                                   "spelling, or add the person", key=where, name=who, close=close[0]))
+                else:
+                    problems.warning(path, line, _("'{key}': '{name}' is not in the meeting's attendance (present:, absent:, "
+                                                   "substitutes) nor a party listed there; check the spelling, or add the person",
+                                                   key=where, name=who))
 
 
 def _party_like(text: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdf
 
 from .buildcache import DiskCache
+from .i18n import _
 from .errors import Problems
 from .incremental import stat_digest
 from .linker import Site
@@ -116,8 +117,8 @@ def bilag_texts(root: Path, site: Site, problems: Problems, store: bool = True) 
             text, error = _text_by_hash(cache, path, store)
         seen[rel] = (stamp, text, error)
         if error is not None:
-            problems.warning(f"content/{rel}", 1, f"could not read the text of this PDF ({error}); "
-                             "its page is published without text and search will not find words inside it")
+            problems.warning(f"content/{rel}", 1, _("could not read the text of this PDF ({reason}); its page is published "
+                                                    "without text and search will not find words inside it", reason=error))
         texts[rel] = text if error is None else None
     if store and seen != known:
         index_store.put(index_key, seen)

@@ -95,7 +95,7 @@ class SiteConfig(Strict):
     @classmethod
     def _ends_with_slash(cls, value: AnyHttpUrl) -> AnyHttpUrl:
         if not str(value).endswith("/"):
-            raise ValueError(f"base_url must end with '/', e.g. {value}/")
+            raise ValueError(_("base_url must end with '/', e.g. {example}", example=f"{value}/"))
         return value
 
     @property
@@ -117,10 +117,10 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     try:
         text = path.read_bytes().decode("utf-8")  # not read_text: it would turn a stray CR into a line break
     except FileNotFoundError:
-        problems.error(CONFIG_FILE, 1, "site_config.yaml is missing; copy the one from the sample archive")
+        problems.error(CONFIG_FILE, 1, _("site_config.yaml is missing; copy the one from the sample archive"))
         return None
     except UnicodeDecodeError:
-        problems.error(CONFIG_FILE, 1, "file is not UTF-8 text; save it as UTF-8")
+        problems.error(CONFIG_FILE, 1, _("file is not UTF-8 text; save it as UTF-8"))
         return None
     text = text.removeprefix("\ufeff")
     if check_characters(text, CONFIG_FILE, problems):

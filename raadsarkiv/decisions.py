@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .i18n import N_, _
+
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
     "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -25,7 +27,7 @@ DATE_TAIL_RE = re.compile(
     r"(?:(?P<numeric>\d{1,4}[-./]\d{1,2}[-./]\d{1,4})|(?P<day>\d{1,2})\.?\s+(?P<month>[^\W\d]+)\.?\s+(?P<year>\d{4}))\s*$",
     re.IGNORECASE,
 )
-EXPECTED = "write it as DD-MM-YYYY (e.g. 17-12-2015), YYYY-MM-DD or '17. december 2015'"
+EXPECTED = N_("write it as DD-MM-YYYY (e.g. 17-12-2015), YYYY-MM-DD or '17. december 2015'")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def decided_by(name: str) -> tuple[DecidedBy | None, str | None]:
     tail = DATE_TAIL_RE.match(rest)
     if tail is None or not tail.group("body").strip():
         dateish = re.search(r"\d+[-./]\d+\S*\s*$|\b\d{1,2}\.?\s+[^\W\d]+\.?\s*\d{2,4}\s*$", rest)
-        problem = f"'{dateish.group(0).strip()}' at the end looks like a date that cannot be read; {EXPECTED}" if dateish else None
+        problem = _("'{date}' at the end looks like a date that cannot be read; {expected}",
+                    date=dateish.group(0).strip(), expected=_(EXPECTED)) if dateish else None
         return DecidedBy(prefix, rest), problem
     body = tail.group("body").strip().rstrip(",")
     date, problem = _date(tail)
@@ -62,16 +65,17 @@ def _date(tail: re.Match[str]) -> tuple[dt.date | None, str | None]:
         elif len(fields[2]) == 4:
             day, month, year = (int(f) for f in fields)
         else:
-            return None, f"the date '{numeric}' has no four-digit year; {EXPECTED}"
+            return None, _("the date '{date}' has no four-digit year; {expected}", date=numeric, expected=_(EXPECTED))
         written = numeric
     else:
         word = tail.group("month").casefold()
         month = MONTHS.get(word) or ABBREVIATIONS.get(word)
         written = f"{tail.group('day')}. {tail.group('month')} {tail.group('year')}"
         if month is None:
-            return None, f"'{tail.group('month')}' in '{written}' is not a Danish month name; {EXPECTED}"
+            return None, _("'{month}' in '{date}' is not a Danish month name; {expected}",
+                           month=tail.group("month"), date=written, expected=_(EXPECTED))
         day, year = int(tail.group("day")), int(tail.group("year"))
     try:
         return dt.date(year, month, day), None
     except ValueError:
-        return None, f"'{written}' is not a real date; {EXPECTED}"
+        return None, _("'{date}' is not a real date; {expected}", date=written, expected=_(EXPECTED))

@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .cpr import mask_all
+from .i18n import _
 from .errors import Problems
 from .markdown import sanitize, slugify, wrap_tables
 from .model import ITEM_NUMBER, LinkRef
@@ -135,20 +136,20 @@ class _Parse:
             elif token.type == "html_block":
                 self._check_raw_html(token.content, self.line(token))
                 if token.content.lstrip().startswith("<!--") and not re.search(r"--!?>", token.content):
-                    self.error(self.line(token), "HTML comment opened here is never closed with -->; everything after it "
-                               "would silently disappear from the page")
+                    self.error(self.line(token), _("HTML comment opened here is never closed with -->; everything after it "
+                                                   "would silently disappear from the page"))
                 # Comments are never published (the sanitizer removes them): a marker in one is just a note.
                 self._check_stray_marker(COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), token.content), self.line(token))
             elif token.type == "inline":
                 self._check_inline(token, in_heading=self.meeting and id(token) in headings)
             elif token.type == "heading_open" and self.meeting and token.tag in ("h1", "h2", "h3") and token.level > 0:
-                self.error(self.line(token), f"heading inside a quote or list; in a meeting, {'#' * int(token.tag[1])} headings "
-                           "start at the beginning of a line")
+                self.error(self.line(token), _("heading inside a quote or list; in a meeting, {hashes} headings start at the "
+                                               "beginning of a line", hashes="#" * int(token.tag[1])))
             elif token.type == "paragraph_open" and token.map:
                 for offset, text in enumerate(self.lines[token.map[0]:token.map[1]]):
                     if HASH_WITHOUT_SPACE_RE.match(text):
-                        self.error(self.line(token, offset), f"'{shown(text.strip()[:80])}' looks like a heading but is not one: "
-                                   "put a space after the #, e.g. '## 3. Godkendelse af referat'")
+                        self.error(self.line(token, offset), _("'{text}' looks like a heading but is not one: put a space after "
+                                                               "the #, e.g. '## 3. Godkendelse af referat'", text=shown(text.strip()[:80])))
 
     def _in_list_item(self, position: int) -> bool:
         """Whether the inline token at `position` is the first paragraph of a bullet list item (`- text`)."""
@@ -181,29 +182,29 @@ class _Parse:
         if token.type == "fence" and token.map:
             last = self.lines[token.map[1] - 1].strip() if token.map[1] - 1 > token.map[0] else ""
             if not last.startswith(token.markup):
-                self.error(start, f"code block opened with {token.markup} is never closed; close it with a {token.markup} line "
-                           "(everything after it would be shown as code)")
+                self.error(start, _("code block opened with {fence} is never closed; close it with a {fence} line "
+                                    "(everything after it would be shown as code)", fence=token.markup))
         for offset, text in enumerate(token.content.split("\n")):
             if self.meeting and HEADING_IN_CODE_RE.match(text):
                 self.error(start + offset + (token.type == "fence"),
-                           "an item heading inside a code block (indented 4 spaces, or after an unclosed ``` line); "
-                           "start headings at the beginning of the line")
+                           _("an item heading inside a code block (indented 4 spaces, or after an unclosed ``` line); "
+                             "start headings at the beginning of the line"))
         self._check_stray_marker(token.content, start)
 
     def _check_raw_html(self, html: str, line: int) -> None:
         match = RAW_TAG_RE.search(html)
         if match:
-            self.error(line, f"raw HTML <{match.group(1).lower()}> is not allowed; write links as [text](file), images as "
-                       "![alt](file) and headings with #, so the build can check them")
+            self.error(line, _("raw HTML <{tag}> is not allowed; write links as [text](file), images as ![alt](file) and "
+                               "headings with #, so the build can check them", tag=match.group(1).lower()))
 
     def _check_stray_marker(self, text: str, line: int) -> None:
         for offset, row in enumerate(text.split("\n")):
             if STRAY_MARKER_RE.search(plain(row)):
                 index = line + offset - self.first_line
                 quoted = self.lines[index] if 0 <= index < len(self.lines) and "{" in self.lines[index] else row
-                self.error(line + offset, f"'{shown(quoted.strip()[:80])}' has a marker that is not where a marker works: write "
-                           "{lukket} right after an item title ('## 3. Titel {lukket}') or right after a link "
-                           "('[Bilag](fil.pdf){lukket}'), with nothing else in the braces")
+                self.error(line + offset, _("'{text}' has a marker that is not where a marker works: write {lukket} right after "
+                                            "an item title ('## 3. Titel {lukket}') or right after a link ('[Bilag](fil.pdf){lukket}'), "
+                                            "with nothing else in the braces", text=shown(quoted.strip()[:80])))
 
     def _check_inline(self, token: Token, in_heading: bool) -> None:
         """Take `{lukket}` after links; refuse raw links and markers anywhere else."""
@@ -245,8 +246,8 @@ class _Parse:
                     words, line = child.meta.get("markers", ([], self.line(token, offset)))
                     for word in words:
                         if word not in LINK_MARKERS:
-                            self.error(line, f"unknown marker '{{{word}}}' after link to {shown(str(opening.attrs.get('href', '')))}; "
-                                       "expected {lukket} or no marker")
+                            self.error(line, _("unknown marker '{marker}' after link to {target}; expected {lukket} or no marker",
+                                               marker="{" + word + "}", target=shown(str(opening.attrs.get("href", "")))))
                     self.links[number] = LinkRef(
                         self.rel, self.line(token, offset), str(opening.attrs.get("href", "")),
                         _text_between(token.children or [], opening, child), closed=bool(words),
@@ -259,8 +260,8 @@ class _Parse:
                     src = str(child.attrs.get("src", ""))
                     if not alt.strip():
                         self.problems.warning(self.rel, self.line(token, offset),
-                                              f"image {src} has no alt text; describe what it shows between the brackets: "
-                                              f"![Kort over Aalborg]({src})")
+                                              _("image {file} has no alt text; describe what it shows between the brackets: "
+                                                "{example}", file=src, example=f"![Kort over Aalborg]({src})"))
                     self.links.append(LinkRef(self.rel, self.line(token, offset), src, alt, item=item_of(position), image=True,
                                               title=str(child.attrs.get("title", "")) or None, index=len(self.links)))
 
@@ -341,7 +342,7 @@ def parse_document(rel: str, body: str, first_line: int, problems: Problems, hea
         new = int(token.tag[1])
         if token.level == 0:
             if new == 1:
-                parse.error(parse.line(token), "level-1 heading (#): the page title comes from `title:`; start sections with ##")
+                parse.error(parse.line(token), _("level-1 heading (#): the page title comes from `title:`; start sections with ##"))
             elif new > level + 1:
                 parse.error(parse.line(token), skipped_level(new, level))
             level = new
@@ -350,7 +351,7 @@ def parse_document(rel: str, body: str, first_line: int, problems: Problems, hea
             text = _heading_text(parse.tokens, position).strip()
             anchor = explicit or _unique(slugify(text) or "afsnit", anchors)
             if explicit in anchors:
-                parse.error(parse.line(token), f"heading id '#{explicit}' is used twice in this file; make it unique")
+                parse.error(parse.line(token), _("heading id '{id}' is used twice in this file; make it unique", id=f"#{explicit}"))
             token.attrSet("id", anchor)
             anchors.add(anchor)
             headings.append((new, anchor, text))
@@ -360,12 +361,13 @@ def parse_document(rel: str, body: str, first_line: int, problems: Problems, hea
 
 def skipped_level(new: int, level: int, meeting: bool = False) -> str:
     """The one message for a heading that skips a level (## then ####), in pages, strategies and meetings alike."""
-    message = f"heading level {new} follows level {level}; do not skip levels (use {'#' * (level + 1)})"
     if meeting and level == 1:
-        return message[: message.index(" (use")] + ": before the first item, write a sub-heading as bold text (**…**), since ## starts an item"
+        return _("heading level {new} follows level {level}; do not skip levels: before the first item, write a sub-heading "
+                 "as bold text (**…**), since ## starts an item", new=new, level=level)
     if meeting and level == 2:
-        return message + ": in a meeting ### is a section (### Sagsfremstilling …), so put the sub-heading inside one"
-    return message
+        return _("heading level {new} follows level {level}; do not skip levels (use {hashes}): in a meeting ### is a section "
+                 "(### Sagsfremstilling …), so put the sub-heading inside one", new=new, level=level, hashes="#" * (level + 1))
+    return _("heading level {new} follows level {level}; do not skip levels (use {hashes})", new=new, level=level, hashes="#" * (level + 1))
 
 
 def _check_levels(parse: _Parse) -> None:
@@ -411,11 +413,11 @@ def parse_meeting(rel: str, body: str, first_line: int, problems: Problems) -> t
     for position, token in enumerate(parse.tokens):
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2", "h3"):
             if token.tag == "h1":
-                parse.error(parse.line(token), "level-1 heading (#) in a meeting; items are '## <number>. <title>' and the page "
-                            "title comes from the front matter")
+                parse.error(parse.line(token), _("level-1 heading (#) in a meeting; items are '## <number>. <title>' and the "
+                                                 "page title comes from the front matter"))
                 continue
             if any(c.type in ("link_open", "image") for c in parse.tokens[position + 1].children or []):
-                parse.error(parse.line(token), "a link or image in an item or section heading; put it in the text below the heading")
+                parse.error(parse.line(token), _("a link or image in an item or section heading; put it in the text below the heading"))
             kind = "item" if token.tag == "h2" else "section"
             raw = parse.tokens[position + 1].content
             starts.append((Block(kind, parse.line(token), raw), position))
@@ -448,9 +450,9 @@ def _check_rules(parse: _Parse, spans: list[tuple[Block, int, int]]) -> None:
         for token in parse.tokens[start:end] if block.kind != "intro" else []:
             if token.type == "hr":
                 written = parse.lines[token.map[0]].strip() if token.map else token.markup
-                parse.problems.warning(parse.rel, parse.line(token), f"'{shown(written[:20])}' inside an item is shown as a "
-                                       "horizontal line, like the line between items; if the section does not apply, write "
-                                       "'Ikke relevant' instead (or delete the line)")
+                parse.problems.warning(parse.rel, parse.line(token), _("'{text}' inside an item is shown as a horizontal line, like "
+                                                                       "the line between items; if the section does not apply, write "
+                                                                       "'Ikke relevant' instead (or delete the line)", text=shown(written[:20])))
 
 
 def _check_references(parse: _Parse, spans: list[tuple[Block, int, int]]) -> None:
@@ -458,7 +460,7 @@ def _check_references(parse: _Parse, spans: list[tuple[Block, int, int]]) -> Non
 
     The definition's address and title are text of the closed item: used elsewhere, they would be published.
     """
-    closed = [block.kind != "intro" and _is_closed_heading(spans, index) for index, (block, _, _) in enumerate(spans)]
+    closed = [block.kind != "intro" and _is_closed_heading(spans, index) for index, (block, _start, _end) in enumerate(spans)]
     item_of = [max((i for i in range(index + 1) if spans[i][0].kind == "item"), default=-1) for index in range(len(spans))]
 
     def all_closed(where: int, index: int) -> bool:
@@ -468,9 +470,9 @@ def _check_references(parse: _Parse, spans: list[tuple[Block, int, int]]) -> Non
     definitions = [(parse.first_line + ref["map"][0], ref) for ref in parse.env.get("references", {}).values() if ref.get("map")]
 
     def span_of_line(line: int) -> int:
-        return max((i for i, (block, _, _) in enumerate(spans) if block.line <= line), default=0)
+        return max((i for i, (block, _start, _end) in enumerate(spans) if block.line <= line), default=0)
 
-    for index, (_, start, end) in enumerate(spans):
+    for index, (_block, start, end) in enumerate(spans):
         for token in parse.tokens[start:end]:
             for child in _walk(token.children or []) if token.type == "inline" else []:
                 if child.type not in ("link_open", "image") or not child.meta.get("reference"):
@@ -481,14 +483,14 @@ def _check_references(parse: _Parse, spans: list[tuple[Block, int, int]]) -> Non
                     where = span_of_line(line)
                     if ref["href"] == href and (ref["title"] or "") == title and where != index and closed[where] and not all_closed(where, index):
                         number = parse.links[child.meta["index"]].line if "index" in child.meta else parse.line(token)
-                        parse.error(number, f"this link uses the reference definition on line {line}, which is inside a closed "
-                                    "item: its address and title would be published here; write the address in the link, "
-                                    "or move the definition out of the closed item")
+                        parse.error(number, _("this link uses the reference definition on line {line}, which is inside a closed "
+                                              "item: its address and title would be published here; write the address in the link, "
+                                              "or move the definition out of the closed item", line=line))
 
 
 def _is_closed_heading(spans: list[tuple[Block, int, int]], index: int) -> bool:
     """Whether the block at `index` belongs to an item whose heading carries any marker (the loader's closed rule)."""
-    for block, _, _ in reversed(spans[: index + 1]):
+    for block, _start, _end in reversed(spans[: index + 1]):
         if block.kind == "item":
             match = ITEM_HEADING_RE.match(normalise_heading(block.heading))
             return match is None or match.group("markers") is not None  # unparsable: treated as closed, like its links

@@ -63,5 +63,5 @@ class BuildFailed(Exception):
     """Raised by the pipeline when content has errors; carries all problems."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(ngettext("{n} error", "{n} errors", sum(p.severity == "error" for p in problems)))
+        super().__init__(ngettext("{n} error(s)", "{n} error(s)", sum(p.severity == "error" for p in problems)))
         self.problems = problems

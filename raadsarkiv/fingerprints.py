@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from .bilagtext import CACHE_DIR
+from .i18n import _
 from .buildcache import DiskCache
 from .document import text_of
 from .leakgate import ClosedFile, Gate, Secret, pdf_text
@@ -43,7 +44,7 @@ def secrets(content: Content) -> list[Secret]:
         for item in meeting.items:
             if not item.closed:
                 continue
-            label = f"{meeting.path}, item {item.number} (closed)"
+            label = _("{file}, item {number} (closed)", file=meeting.path, number=item.number)
             if item.intro_source.strip():
                 found.append(Secret(label, meeting.path, item.line, item.intro_source))
             found += [Secret(label, meeting.path, s.line, s.source) for s in item.sections if not _allowed(item, s)]
@@ -77,7 +78,7 @@ def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
             text = cached if isinstance(cached, str) else pdf_text(data, root / CACHE_DIR)
             if not isinstance(cached, str):
                 cache.put(key, text)
-        files.append(ClosedFile(f"closed bilag content/{rel}", f"content/{rel}", digest, text or None, len(data)))
+        files.append(ClosedFile(_("closed bilag {file}", file=f"content/{rel}"), f"content/{rel}", digest, text or None, len(data)))
     return files
 
 

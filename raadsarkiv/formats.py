@@ -36,11 +36,11 @@ def summary(problems: list[Problem], wrote: bool = False) -> str | None:
     """'2 error(s), 1 warning(s): nothing was written.' or None when there is nothing to say."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    counted = _("{errors}, {warnings}", errors=ngettext("{n} error", "{n} errors", errors),
-                warnings=ngettext("{n} warning", "{n} warnings", warnings))
+    counted = _("{errors}, {warnings}", errors=ngettext("{n} error(s)", "{n} error(s)", errors),
+                warnings=ngettext("{n} warning(s)", "{n} warning(s)", warnings))
     if errors:
         return _("{counted}: nothing was written.", counted=counted) if wrote else f"{counted}."
-    return ngettext("{n} warning.", "{n} warnings.", warnings) if warnings else None
+    return ngettext("{n} warning(s).", "{n} warning(s).", warnings) if warnings else None
 
 
 def report(problems: list[Problem], fmt: Format = "text", prefix: str = "", action: str = "check") -> None:

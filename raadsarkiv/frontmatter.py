@@ -47,15 +47,18 @@ class SplitFile:
     body: str
     body_line: int  # the 1-based line in the file where `body` starts
     lines: list[str] = field(default_factory=list)  # the whole file, for line-based checks
+    front_failed: bool = False  # the front matter could not be read (reported): only the body can be checked
 
 
 class FrontMatterError(Exception):
-    """A content file whose front matter cannot be read; carries the line."""
+    """A content file whose front matter cannot be read; carries the line, and the rest of the file
+    (`split_file`, with empty front matter) when the body could still be found after the closing `---`."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, split_file: SplitFile | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.split_file = split_file
 
 
 # Lists and mappings inside each other, counting the top-level mapping as 1. Real front
@@ -192,7 +195,10 @@ def split(text: str) -> SplitFile:
         raise FrontMatterError(1, _("file must start with a `---` line that opens the front matter"))
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
-            front = parse_yaml("\n".join(lines[1:index]), first_line=2)
             body = "\n".join(lines[index + 1 :])
+            try:
+                front = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            except FrontMatterError as exc:  # the body can still be checked
+                raise FrontMatterError(exc.line, exc.message, SplitFile(FrontMatter({}, start_line=2), body, index + 2, lines, True)) from None
             return SplitFile(front, body, index + 2, lines)
     raise FrontMatterError(1, _("front matter is not closed: add a `---` line after the last key"))

@@ -85,6 +85,7 @@ import ahocorasick
 
 from . import bilagtext
 from .errors import Problem
+from .i18n import _
 
 K = 7  # words per shingle
 STRIDE = 2  # the scan looks up every 2nd shingle of the output: any K + STRIDE - 1 = 8 closed words in a row are found
@@ -145,7 +146,8 @@ class Leak:
     line: int
 
     def message(self) -> str:
-        return f"closed content leaked into output/{self.output}: {self.secret}; the build was stopped and output/ left as it was"
+        return _("closed content leaked into {file}: {source}; the build was stopped and output/ left as it was",
+                 file=f"output/{self.output}", source=self.secret)
 
     def problem(self) -> Problem:
         """As a build error at the closed item."""

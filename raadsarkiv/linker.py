@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from . import urls
 from .config import SiteConfig
+from .i18n import _
 from .errors import Problems
 from .model import AgendaItem, Content, LinkRef, Meeting
 from .refs import BadRef, parse_href
@@ -112,18 +113,20 @@ def resolve(link: LinkRef, index: dict[str, Entry], bilag_files: set[str]) -> Ta
     if not ref.path:
         entry = index.get(source)
         if entry is None or ref.anchor not in entry.anchors:
-            raise BadRef(f"anchor '#{ref.anchor}' does not exist in this file")
+            raise BadRef(_("anchor '{anchor}' does not exist in this file", anchor=f"#{ref.anchor}"))
         return Target(output=entry.output, anchor=ref.anchor, kind=entry.kind, key=source)
     if ref.path.startswith("bilag/"):
         if ref.path not in bilag_files:
-            raise BadRef(f"bilag file content/{ref.path} does not exist; add the file or correct the link")
+            raise BadRef(_("bilag file {file} does not exist; add the file or correct the link", file=f"content/{ref.path}"))
         return Target(output=urls.bilag_file(ref.path), anchor=ref.anchor, kind="bilag", key=ref.path)
     entry = index.get(ref.path)
     if entry is None:
-        raise BadRef(f"link to content/{ref.path}, which does not exist; link to a .md file under content/ or a file under content/bilag/")
+        raise BadRef(_("link to {file}, which does not exist; link to a .md file under content/ or a file under content/bilag/",
+                       file=f"content/{ref.path}"))
     if ref.anchor and ref.anchor not in entry.anchors:
         known = ", ".join(sorted(entry.anchors)[:8])
-        raise BadRef(f"anchor '#{ref.anchor}' does not exist in content/{ref.path}; existing anchors include: {known}")
+        raise BadRef(_("anchor '{anchor}' does not exist in {file}; existing anchors include: {known}",
+                       anchor=f"#{ref.anchor}", file=f"content/{ref.path}", known=known))
     return Target(output=entry.output, anchor=ref.anchor, kind=entry.kind, key=ref.path)
 
 
@@ -151,18 +154,18 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
         if owner.meta.organisation not in config.organisations:
             problems.error(
                 owner.path, owner.lines.get("organisation", 1),
-                f"unknown organisation '{owner.meta.organisation}'; expected one of: {organisations} "
-                "(the ids under `organisations:` in site_config.yaml)",
+                _("unknown organisation '{organisation}'; expected one of: {organisations} "
+                  "(the ids under `organisations:` in site_config.yaml)", organisation=owner.meta.organisation, organisations=organisations),
             )
     same: dict[tuple, list[Meeting]] = defaultdict(list)
     for meeting in content.meetings:
         for position, body in enumerate(meeting.meta.bodies):
             same[(body, *meeting.key[1:])].append(meeting)
             if body not in content.bodies and f"bodies/{body}.md" not in content.failed:
-                valid = ", ".join(sorted(content.bodies)) or "(none: add one in content/bodies/)"
+                valid = ", ".join(sorted(content.bodies)) or _("(none: add one in content/bodies/)")
                 problems.error(
                     meeting.path, meeting.lines.get(f"body.{position}", meeting.lines.get("body", 1)),
-                    f"unknown body '{body}'; expected the name of a file in content/bodies/ without .md: {valid}",
+                    _("unknown body '{body}'; expected the name of a file in content/bodies/ without .md: {valid}", body=body, valid=valid),
                 )
     twins: dict[str, set[str]] = defaultdict(set)
     for meetings in same.values():
@@ -172,15 +175,16 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
         if twins[meeting.path]:
             problems.error(
                 meeting.path, meeting.lines.get("date", 1),
-                f"another meeting has the same body, date and kind ({', '.join(sorted(twins[meeting.path]))}); "
-                "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files; "
-                "if the body met twice that day, add `sequence: 2` to the later meeting",
+                _("another meeting has the same body, date and kind ({files}); a body has one referat and one dagsorden per "
+                  "date: correct `date` or `kind`, or merge the files; if the body met twice that day, add `sequence: 2` to the "
+                  "later meeting", files=", ".join(sorted(twins[meeting.path]))),
             )
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:
             problems.error(
                 page.path, 1,
-                f"page name '{slug}' is reserved for the site's own pages ({', '.join(sorted(urls.RESERVED))}); rename the file",
+                _("page name '{name}' is reserved for the site's own pages ({reserved}); rename the file",
+                  name=slug, reserved=", ".join(sorted(urls.RESERVED))),
             )
     _check_collisions(content, problems)
 
@@ -204,7 +208,8 @@ def _check_collisions(content: Content, problems: Problems) -> None:
     for output, sources in writers.items():
         if len(sources) > 1 and not set(sources) <= meetings:  # meetings: reported as the same identity
             for source in sources:
-                problems.error(source, 1, f"would be published at the same address as {', '.join(s for s in sources if s != source)} ({output}); rename one")
+                problems.error(source, 1, _("would be published at the same address as {others} ({address}); rename one",
+                                             others=", ".join(s for s in sources if s != source), address=output))
 
 
 def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> Site:

@@ -10,11 +10,13 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from .attendance import check_attendance, check_votes
 from .characters import check_characters
 from .errors import Problem, Problems
 from .files import walk
+from .i18n import Language, _, message_language, messages_in
 from .frontmatter import FrontMatterError, SplitFile, split
 from .buildcache import DiskCache
 from .config import Vocabulary
@@ -45,6 +47,7 @@ from .model import (
 from .validation import validate
 
 BILAG_DIR = "bilag"
+M = TypeVar("M", BodyMeta, MeetingMeta, StrategyMeta, PageMeta)
 
 
 def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
@@ -55,8 +58,8 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         problems.error(
             rel, line,
-            f"file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on this line; probably saved as Latin-1 or "
-            "Windows-1252); save it with UTF-8 encoding",
+            _("file is not UTF-8 text (byte {byte} on this line; probably saved as Latin-1 or Windows-1252); "
+              "save it with UTF-8 encoding", byte=f"0x{exc.object[exc.start]:02x}"),
         )
         return None
     text = text.removeprefix("\ufeff")
@@ -67,7 +70,7 @@ def _read(path: Path, rel: str, problems: Problems) -> SplitFile | None:
         return split(text)
     except FrontMatterError as exc:
         problems.error(rel, exc.line, exc.message)
-        return None
+        return exc.split_file  # the body, when it could be found, is still checked (front_failed)
 
 
 def parse_meeting_body(
@@ -81,7 +84,7 @@ def parse_meeting_body(
     items: list[AgendaItem] = []
     current: AgendaItem | None = None
     seen_numbers: dict[str, int] = {}
-    for block, _, _ in spans:
+    for block, _start, _end in spans:
         source = "\n".join(lines[block.line - body_line + (block.kind != "intro"): block.end_line - body_line])
         if block.kind == "intro":
             intro_html = block.html
@@ -92,21 +95,21 @@ def parse_meeting_body(
                 current.intro_source = source if current.closed else ""
                 items.append(current)
         elif current is None:
-            if not any(b.kind == "item" and b.line < block.line for b, _, _ in spans):
-                problems.error(rel, block.line, "section heading (###) before the first item; start an item with '## <number>. <title>'")
+            if not any(b.kind == "item" and b.line < block.line for b, _start, _end in spans):
+                problems.error(rel, block.line, _("section heading (###) before the first item; start an item with '## <number>. <title>'"))
             # else: its item heading could not be read, which was reported already
         else:
             _section(rel, block, current, vocabulary, source, problems)
     for item, following in zip(items, [*items[1:], None]):
         item.end_line = following.line if following else body_line + len(lines)
         if item.public_decision and not any(section.decision for section in item.sections):
-            problems.error(rel, item.line, "item is marked {lukket offentlig-beslutning} but has no decision section "
-                           f"({', '.join(vocabulary.decisions)}); add one, or write {{lukket}}")
+            problems.error(rel, item.line, _("item is marked {lukket offentlig-beslutning} but has no decision section "
+                                             "({sections}); add one, or write {lukket}", sections=", ".join(vocabulary.decisions)))
     _check_closed_titles(rel, items, parse.links, problems)
     for number in meta.items:
         if number not in seen_numbers:
             problems.error(rel, item_lines.get(number, 1) if item_lines else 1,
-                           f"'items.{number}' in the front matter, but there is no item {number} in the text")
+                           _("'items.{number}' in the front matter, but there is no item {number} in the text", number=number))
     return intro_html, items, parse.links
 
 
@@ -119,9 +122,9 @@ def _check_closed_titles(rel: str, items: list[AgendaItem], links: list[LinkRef]
         item = by_number.get(link.item) if link.item is not None else None
         section = max((s for s in item.sections if s.line <= link.line), key=lambda s: s.line, default=None) if item else None
         if section is None or section.name.casefold() != "bilag":
-            problems.error(rel, link.line, f"'- {shown(link.text[:60])} {{lukket}}' lists a closed bilag by its title, which "
-                           "works only in an item's Bilag section (### Bilag); for a public bilag, link its file: "
-                           "'- [Titel](../../bilag/…/fil.pdf)'")
+            problems.error(rel, link.line, _("'- {title} {lukket}' lists a closed bilag by its title, which works only in an "
+                                             "item's Bilag section (### Bilag); for a public bilag, link its file: "
+                                             "'- [Titel](../../bilag/…/fil.pdf)'", title=shown(link.text[:60])))
 
 
 def _item(
@@ -132,43 +135,49 @@ def _item(
     match = ITEM_HEADING_RE.match(text)
     if match is None:
         if "{" in text or "}" in text:
-            problems.error(rel, block.line, f"item heading '{shown(text)}' has something in braces that is not a marker; the "
-                           "marker goes last, exactly {lukket} or {lukket offentlig-beslutning}: '## 3. Titel {lukket}'")
+            problems.error(rel, block.line, _("item heading '{heading}' has something in braces that is not a marker; the "
+                                              "marker goes last, exactly {lukket} or {lukket offentlig-beslutning}: "
+                                              "'## 3. Titel {lukket}'", heading=shown(text)))
             # Still an item (closed, as any marker makes it), so its sections and anchors cause no further errors.
             match = ITEM_HEADING_RE.match(re.sub(r"\s*\{.*$", " {lukket}", text))
             if match is None:
                 return None
         else:
-            problems.error(rel, block.line, f"item heading '{shown(text)}' must be '## <number>. <title>', where the number is "
-                           f"{ITEM_NUMBER_HINT}; e.g. '## 3. Godkendelse af referat' or '## 3a. Tillægspunkt'")
+            problems.error(rel, block.line, _("item heading '{heading}' must be '## <number>. <title>', where the number is "
+                                              "{hint}; e.g. '## 3. Godkendelse af referat' or '## 3a. Tillægspunkt'",
+                                              heading=shown(text), hint=_(ITEM_NUMBER_HINT)))
             return None
     number, title = match.group("number"), (match.group("title") or "").strip()
     words = (match.group("markers") or "").replace(",", " ").split()
     if match.group("markers") is not None and not words:
-        problems.error(rel, block.line, "empty marker {}; expected {lukket} or {lukket offentlig-beslutning}")
+        problems.error(rel, block.line, _("empty marker {}; expected {lukket} or {lukket offentlig-beslutning}"))
     for word in words:
         if word not in ITEM_MARKERS:
-            problems.error(rel, block.line, f"unknown item marker '{{{shown(word)}}}'; expected {{lukket}} or {{lukket offentlig-beslutning}}")
+            problems.error(rel, block.line, _("unknown item marker '{marker}'; expected {lukket} or {lukket offentlig-beslutning}",
+                                              marker="{" + shown(word) + "}"))
     if "offentlig-beslutning" in words and "lukket" not in words:
-        problems.error(rel, block.line, "marker 'offentlig-beslutning' is only meaningful on a closed item: write {lukket offentlig-beslutning}")
+        problems.error(rel, block.line, _("marker 'offentlig-beslutning' is only meaningful on a closed item: "
+                                          "write {lukket offentlig-beslutning}"))
     if not title:
-        problems.error(rel, block.line, "item has no title; expected '## <number>. <title>'")
+        problems.error(rel, block.line, _("item has no title; expected '## <number>. <title>'"))
     elif STRAY_MARKER_RE.search(plain(title)):
-        problems.error(rel, block.line, f"item title '{shown(title)}' says 'lukket' in brackets, which is not a marker (the item "
-                       "would be published); write {lukket} after the title: '## 3. Titel {lukket}'")
+        problems.error(rel, block.line, _("item title '{title}' says 'lukket' in brackets, which is not a marker (the item "
+                                          "would be published); write {lukket} after the title: '## 3. Titel {lukket}'",
+                                          title=shown(title)))
     if number in seen:
-        problems.error(rel, block.line, f"item number {number} is used twice (also on line {seen[number]})")
+        problems.error(rel, block.line, _("item number {number} is used twice (also on line {line})", number=number, line=seen[number]))
     elif items and item_order(number) <= item_order(items[-1].number):
-        problems.error(rel, block.line, f"item number {number} comes after {items[-1].number}; numbers must increase "
-                       "(3, 3a, 3b, 3.1, 3.2, 4 …; gaps are fine)")
+        problems.error(rel, block.line, _("item number {number} comes after {previous}; numbers must increase "
+                                          "(3, 3a, 3b, 3.1, 3.2, 4 …; gaps are fine)", number=number, previous=items[-1].number))
     seen.setdefault(number, block.line)
     # Any marker at all closes the item: an unknown one is an error, and until it is fixed the item is never open.
     closed = bool(words) or match.group("markers") is not None
     parent = next((item for item in reversed(items) if item.closed and item.number in item_parents(number)), None)
     if parent is not None and not closed:
-        problems.error(rel, block.line, f"item {number} is a sub-item of closed item {parent.number} (line {parent.line}) but is "
-                       f"not marked closed; write {{lukket}} after its title too ('## {number} {shown(title[:40])} {{lukket}}'), "
-                       f"or open item {parent.number}")
+        problems.error(rel, block.line, _("item {number} is a sub-item of closed item {parent} (line {line}) but is not "
+                                          "marked closed; write {lukket} after its title too ('## {number} {title} {lukket}'), "
+                                          "or open item {parent}", number=number, parent=parent.number, line=parent.line,
+                                          title=shown(title[:40])))
         closed = True  # until it is fixed, the sub-item of a closed item is never open
     return AgendaItem(
         number=number,
@@ -186,20 +195,22 @@ def _section(rel: str, block: Block, item: AgendaItem, vocabulary: Vocabulary, s
     if name is None:
         known = {n.casefold(): n for n in vocabulary.sections}
         close = difflib.get_close_matches(written.casefold(), list(known), n=1)
-        hint = f"did you mean '{known[close[0]]}'? " if close else ""
-        problems.error(
-            rel, block.line,
-            f"unknown section '{shown(written)}'; {hint}expected one of: {', '.join(vocabulary.sections)}, or a decision section "
-            f"({', '.join(vocabulary.decisions)}) (add other names to `sections` in site_config.yaml)",
-        )
+        values = {"section": shown(written), "sections": ", ".join(vocabulary.sections), "decisions": ", ".join(vocabulary.decisions)}
+        if close:
+            problems.error(rel, block.line, _("unknown section '{section}'; did you mean '{close}'? expected one of: {sections}, "
+                                              "or a decision section ({decisions}) (add other names to `sections` in "
+                                              "site_config.yaml)", close=known[close[0]], **values))
+        else:
+            problems.error(rel, block.line, _("unknown section '{section}'; expected one of: {sections}, or a decision section "
+                                              "({decisions}) (add other names to `sections` in site_config.yaml)", **values))
         name = written
     anchor = f"{item.anchor}-{slugify(name)}"
     if any(section.anchor == anchor for section in item.sections):
-        problems.error(rel, block.line, f"section '{name}' appears twice in item {item.number}")
+        problems.error(rel, block.line, _("section '{section}' appears twice in item {number}", section=name, number=item.number))
     decision = vocabulary.is_decision(name)
     decided, problem = decided_by(name) if decision else (None, None)
     if problem:
-        problems.warning(rel, block.line, f"decision section '{shown(name)}': {problem}")
+        problems.warning(rel, block.line, _("decision section '{section}': {problem}", section=shown(name), problem=problem))
     item.sections.append(Section(name, anchor, block.line, block.html, decision, source if item.closed else "", decided))
 
 
@@ -212,7 +223,7 @@ def load_content(
     if cache is not None:
         cache.start()
     if not content_dir.is_dir() and not content_dir.is_symlink():
-        problems.error("content", 1, "there is no content/ folder")
+        problems.error("content", 1, _("there is no content/ folder"))
         return content
     jobs: list[Job] = []
     for path, rel in walk(content_dir, "content", problems):  # regular files only; symlinks are errors
@@ -222,10 +233,10 @@ def load_content(
             content.bilag_files.add(rel)
             continue
         if path.suffix != ".md":
-            problems.warning(shown, 1, "not a Markdown (.md) file outside content/bilag/; it is not published")
+            problems.warning(shown, 1, _("not a Markdown (.md) file outside content/bilag/; it is not published"))
             continue
         if top not in LOADERS or rel.count("/") == 0:
-            problems.error(shown, 1, "content files belong in content/bodies, content/meetings, content/strategies or content/pages")
+            problems.error(shown, 1, _("content files belong in content/bodies, content/meetings, content/strategies or content/pages"))
             continue
         jobs.append((path, shown, rel))
     results = cache.load_many(jobs, vocabulary, disk) if cache is not None else load_files(jobs, vocabulary, disk)
@@ -270,7 +281,7 @@ def load_files(jobs: list[Job], vocabulary: Vocabulary, disk: DiskCache | None =
     """
     results: list[Loaded | None] = [None] * len(jobs)
     keys: list[str] = []
-    for index, (path, display, _) in enumerate(jobs):
+    for index, (path, display, _rel) in enumerate(jobs):
         key = DiskCache.key(display.encode(), _bytes(path), repr(vocabulary).encode()) if disk else ""
         keys.append(key)
         if disk:
@@ -315,7 +326,7 @@ class LoadCache:
         """Load files, from the cache where unchanged; results in the order of `jobs`."""
         missing: list[Job] = []
         for job in jobs:
-            path, shown, _ = job
+            path, shown, _rel = job
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
@@ -327,7 +338,7 @@ class LoadCache:
                 missing.append(job)
         for job, loaded in zip(missing, load_files(missing, vocabulary, disk)):
             self._entries[job[1]] = (self.digests[job[1]], loaded)
-        return [self._entries[shown][1] for _, shown, _ in jobs if shown in self.digests]
+        return [self._entries[shown][1] for _path, shown, _rel in jobs if shown in self.digests]
 
     def start(self) -> None:
         """Forget which files the previous load saw (entries stay for reuse)."""
@@ -348,26 +359,43 @@ def _key_lines(split_file: SplitFile) -> dict[str, int]:
 def _slug_of(shown: str, rel: str, problems: Problems) -> str | None:
     slug = Path(rel).stem
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
-        problems.error(shown, 1, f"file name '{slug}' is not a slug; use lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)")
+        problems.error(shown, 1, _("file name '{name}' is not a slug; use lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)", name=slug))
         return None
     return slug
 
 
+def _meta(model: type[M], shown: str, split_file: SplitFile, problems: Problems) -> M | None:
+    """The file's validated front matter, or None (reported) when it cannot be read or is wrong."""
+    return None if split_file.front_failed else validate(model, split_file.front, shown, problems)
+
+
+def _check_body_only(shown: str, split_file: SplitFile, vocabulary: Vocabulary, problems: Problems, meeting: bool) -> bool:
+    """A file whose front matter is wrong: its body's errors are reported together with the front matter's.
+
+    Nothing that depends on the front matter is checked (item metadata, attendance, reviewed CPR numbers),
+    so no follow-on errors appear; the file is not loaded (False)."""
+    if meeting:
+        parse_meeting_body(shown, split_file.body, split_file.body_line, MeetingMeta.model_construct(), vocabulary, problems)
+    else:
+        parse_document(shown, split_file.body, split_file.body_line, problems)
+    return False
+
+
 def _load_body(shown: str, rel: str, split_file: SplitFile, content: Content, vocabulary: Vocabulary, problems: Problems) -> bool:
-    meta = validate(BodyMeta, split_file.front, shown, problems)
+    meta = _meta(BodyMeta, shown, split_file, problems)
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         parsed = parse_document(shown, split_file.body, split_file.body_line, problems, heading_ids=False)
         _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.bodies[slug] = Body(slug, shown, meta, parsed.html, parsed.links, _key_lines(split_file))
         return True
-    return False
+    return _check_body_only(shown, split_file, vocabulary, problems, meeting=False) if meta is None else False
 
 
 def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content, vocabulary: Vocabulary, problems: Problems) -> bool:
-    meta = validate(MeetingMeta, split_file.front, shown, problems)
+    meta = _meta(MeetingMeta, shown, split_file, problems)
     if meta is None:
-        return False
+        return _check_body_only(shown, split_file, vocabulary, problems, meeting=True)
     check_attendance(shown, meta, split_file.front, problems)
     check_votes(shown, meta, split_file.front, problems)
     item_lines = {str(path[1]): line for path, line in split_file.front.lines.items() if len(path) == 2 and path[0] == "items"}
@@ -379,13 +407,13 @@ def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content,
     fragments += _link_fragments([link for link in links if _is_public_link(by_number, link)])
     scan_cpr(shown, fragments, split_file.lines, meta.reviewed_cpr, problems)
     if not items:
-        problems.error(shown, split_file.body_line, "meeting has no items; add at least one '## 1. <title>' heading")
+        problems.error(shown, split_file.body_line, _("meeting has no items; add at least one '## 1. <title>' heading"))
     content.meetings.append(Meeting(shown, meta, intro, items, links, _key_lines(split_file)))
     return True
 
 
 def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content, vocabulary: Vocabulary, problems: Problems) -> bool:
-    meta = validate(StrategyMeta, split_file.front, shown, problems)
+    meta = _meta(StrategyMeta, shown, split_file, problems)
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         parsed = parse_document(shown, split_file.body, split_file.body_line, problems)
@@ -394,18 +422,18 @@ def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content
             slug, shown, meta, parsed.html, parsed.anchors, parsed.headings, parsed.links, _key_lines(split_file)
         )
         return True
-    return False
+    return _check_body_only(shown, split_file, vocabulary, problems, meeting=False) if meta is None else False
 
 
 def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, vocabulary: Vocabulary, problems: Problems) -> bool:
-    meta = validate(PageMeta, split_file.front, shown, problems)
+    meta = _meta(PageMeta, shown, split_file, problems)
     slug = _slug_of(shown, rel, problems)
     if meta and slug:
         parsed = parse_document(shown, split_file.body, split_file.body_line, problems)
         _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.pages[slug] = Page(slug, shown, meta, parsed.html, parsed.anchors, parsed.links)
         return True
-    return False
+    return _check_body_only(shown, split_file, vocabulary, problems, meeting=False) if meta is None else False
 
 
 def _link_fragments(links: list[LinkRef]) -> list[Fragment]:
@@ -425,8 +453,9 @@ def _check_placeholders(shown: str, split_file: SplitFile, problems: Problems) -
     for number, line in enumerate(split_file.lines, 1):
         for match in PLACEHOLDER_RE.finditer(line):
             text = match.group(0).strip()
-            problems.warning(shown, number, f"placeholder '{text if text.endswith(']') else text + ' …]'}' is still in the "
-                             "text; replace it with your own information (the text in brackets is published as it is)")
+            problems.warning(shown, number, _("placeholder '{placeholder}' is still in the text; replace it with your own "
+                                              "information (the text in brackets is published as it is)",
+                                              placeholder=text if text.endswith("]") else text + " …]"))
 
 
 def _scan_document(

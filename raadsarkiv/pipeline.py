@@ -17,6 +17,7 @@ from jinja2 import Environment
 
 from . import fingerprints, linker, public, search, urls
 from .bilagtext import CACHE_DIR, bilag_texts
+from .i18n import _
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
 from .errors import BuildFailed, Problem, Problems
@@ -94,7 +95,8 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     linker.check(content, config, problems)
     if urls.STATEMENT_SLUG not in content.pages:
         problems.warning(f"content/pages/{urls.STATEMENT_SLUG}.md", 1,
-                         "the accessibility statement (tilgængelighedserklæring) is missing; Danish law requires one, linked from every page")
+                         _("the accessibility statement (tilgængelighedserklæring) is missing; Danish law requires one, "
+                           "linked from every page"))
     published, private_bilag = public.redact(content, problems)
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in published.bilag_files}
     site = linker.link(published, config, sizes)
@@ -102,7 +104,8 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     public.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
-        problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
+        problems.warning(f"content/{rel}", 1, _("bilag file is not linked from any meeting item or page, so it is not published; link it from the item it "
+                                                   "belongs to, or delete it"))
     return Checked(problems.all(), site, private_bilag, texts, static_files, content)
 
 
@@ -144,7 +147,7 @@ def render_site(
         problems = Problems()
         static_files = walk(root / "static", "static", problems, include_hidden=True)
         if problems.errors:
-            raise UnsafeOutput(f"refusing to copy static/: {problems.errors[0].format()}")
+            raise UnsafeOutput(_("refusing to copy static/: {problem}", problem=problems.errors[0].format()))
     for path, rel in static_files:
         copies[f"static/{rel}"] = path
     if "static/favicon.ico" in copies:  # also where browsers and other clients look without being told: /favicon.ico

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cpr import CPR_RE, digits, mask
+from .i18n import _
 from .document import text_of
 from .errors import Problems
 from .frontmatter import FrontMatter
@@ -108,8 +109,8 @@ def redact(content: Content, problems: Problems) -> tuple[Content, set[str]]:
         if link.closed:
             problems.error(
                 link.source, link.line,
-                "{lukket} after a link only works in a meeting item; a page, strategy or body cannot show a closed "
-                "bilag: remove the link, or the marker if the bilag is public",
+                _("{lukket} after a link only works in a meeting item; a page, strategy or body cannot show a closed "
+                  "bilag: remove the link, or the marker if the bilag is public"),
             )
         elif bilag:
             public_refs.setdefault(bilag, link)
@@ -117,8 +118,8 @@ def redact(content: Content, problems: Problems) -> tuple[Content, set[str]]:
         link = public_refs[bilag]
         problems.error(
             link.source, link.line,
-            f"bilag content/{bilag} is linked here as public, but it is closed elsewhere (in a closed item or "
-            "marked {lukket}); a closed bilag must never be published: mark this link {lukket} too",
+            _("bilag {file} is linked here as public, but it is closed elsewhere (in a closed item or marked {lukket}); "
+              "a closed bilag must never be published: mark this link {lukket} too", file=f"content/{bilag}"),
         )
     public = Content(
         bodies=content.bodies, meetings=meetings, strategies=content.strategies, pages=content.pages,
@@ -190,8 +191,8 @@ def scan_cpr(path: str, fragments: list[Fragment], lines: list[str], reviewed: l
             line = _line_of(match.group(0), fragment, used, lines)
             problems.error(
                 path, line,
-                f"'{mask(match.group(0))}' looks like a CPR number (its last four digits are hidden here); remove it, or "
-                "if it is not personal data list the whole number under `reviewed_cpr:` in the front matter",
+                _("'{number}' looks like a CPR number (its last four digits are hidden here); remove it, or if it is not "
+                  "personal data list the whole number under `reviewed_cpr:` in the front matter", number=mask(match.group(0))),
             )
 
 
@@ -217,7 +218,7 @@ def scan_bilag_cpr(texts: dict[str, str | None], reviewed: dict[str, set[str]], 
                 continue
             problems.error(
                 f"content/{rel}", 1,
-                f"the text of this bilag contains '{mask(match.group(0))}', which looks like a CPR number (shown masked); "
-                "remove it from the file, or if it is not personal data add the whole number to reviewed_cpr in the "
-                "front matter of the meeting that links the bilag",
+                _("the text of this bilag contains '{number}', which looks like a CPR number (shown masked); remove it from "
+                  "the file, or if it is not personal data add the whole number to reviewed_cpr in the front matter of "
+                  "the meeting that links the bilag", number=mask(match.group(0))),
             )

@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
+from .i18n import _
 from .errors import Problem
 from .loader import LoadCache
 from .pipeline import check, gc_paused, render_site
@@ -45,12 +46,12 @@ def _stat(path: Path) -> tuple[int, int]:
 def template_problem(root: Path, exc: Exception) -> Problem:
     """A template error as `templates/x.html:line: message`."""
     if isinstance(exc, TemplateSyntaxError) and exc.lineno:
-        return Problem(f"templates/{exc.name or Path(exc.filename or '?').name}", exc.lineno, f"template error: {exc.message}")
+        return Problem(f"templates/{exc.name or Path(exc.filename or '?').name}", exc.lineno, _("template error: {problem}", problem=exc.message))
     templates = str((root / "templates").resolve())
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.startswith(templates):
-            return Problem(f"templates/{Path(frame.filename).name}", frame.lineno or 1, f"template error: {exc}")
-    return Problem("templates", 1, f"template error: {exc}")
+            return Problem(f"templates/{Path(frame.filename).name}", frame.lineno or 1, _("template error: {problem}", problem=exc))
+    return Problem("templates", 1, _("template error: {problem}", problem=exc))
 
 
 class Rebuilder:
@@ -77,7 +78,7 @@ class Rebuilder:
             result = Result(False, [template_problem(self.root, exc)])
         except Exception as exc:  # noqa: BLE001 - the preview must survive anything; say what happened
             traceback.print_exc()
-            result = Result(False, [Problem("(build)", 1, f"unexpected error: {exc!r}; see the terminal for details")])
+            result = Result(False, [Problem("(build)", 1, _("unexpected error: {problem}; see the terminal for details", problem=repr(exc)))])
         result.seconds = time.perf_counter() - started
         return result
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from .i18n import _
+
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
@@ -27,22 +29,22 @@ class BadRef(ValueError):
 def parse_href(source: str, href: str) -> Ref:
     """Resolve `href`, written in the file `source` (path under content/), to a Ref."""
     if not href.strip():
-        raise BadRef("empty link target; write the file the link goes to, e.g. ../../bilag/…/fil.pdf")
+        raise BadRef(_("empty link target; write the file the link goes to, e.g. ../../bilag/…/fil.pdf"))
     parts = urlsplit(href)
     if parts.scheme:
         if parts.scheme.lower() not in SAFE_SCHEMES:
-            raise BadRef(f"link scheme '{parts.scheme}:' is not allowed; use https://, mailto: or a relative link")
+            raise BadRef(_("link scheme '{scheme}' is not allowed; use https://, mailto: or a relative link", scheme=f"{parts.scheme}:"))
         return Ref(external=href)
     if parts.netloc:
-        raise BadRef(f"link '{href}' has no scheme; write https://{parts.netloc}{parts.path}")
+        raise BadRef(_("link '{link}' has no scheme; write {address}", link=href, address=f"https://{parts.netloc}{parts.path}"))
     if not parts.path:
         return Ref(anchor=unquote(parts.fragment))
     if parts.path.startswith("/"):
-        raise BadRef(f"absolute path '{parts.path}'; write a relative link from this file, e.g. ../../bilag/…")
+        raise BadRef(_("absolute path '{path}'; write a relative link from this file, e.g. ../../bilag/…", path=parts.path))
     source_dir = posixpath.dirname(source.removeprefix("content/"))
     joined = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
     if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-        raise BadRef(f"link '{href}' leaves content/; link only to files inside content/")
+        raise BadRef(_("link '{link}' leaves content/; link only to files inside content/", link=href))
     return Ref(path=joined, anchor=unquote(parts.fragment))
 
 

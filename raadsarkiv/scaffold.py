@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .config import DEFAULT_SECTIONS, Vocabulary, load_config
+from .i18n import _, ngettext
 from .errors import Problem, Problems
 from .frontmatter import FrontMatterError, SplitFile, split
 from .document import ITEM_HEADING_RE, normalise_heading, parse_meeting
@@ -60,8 +61,8 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, list[str]]]]:
     except (OSError, UnicodeDecodeError, FrontMatterError):
         return {}, []
     items: list[tuple[str, list[str]]] = []
-    _, blocks = parse_meeting(str(path), parts.body, parts.body_line, Problems())
-    for block, _, _ in blocks:
+    _parse_unused, blocks = parse_meeting(str(path), parts.body, parts.body_line, Problems())
+    for block, _start, _end in blocks:
         item = ITEM_HEADING_RE.match(normalise_heading(block.heading)) if block.kind == "item" else None
         if item:
             items.append(((item.group("title") or "").strip(), []))
@@ -85,10 +86,10 @@ def outline(root: Path, body: str, kind: str) -> Outline:
     canonical = {name.casefold(): name for name in vocabulary}
     files = sorted((root / "content" / "meetings" / body).glob("*.md"))
     parsed = [_parse(path) for path in files]
-    counts = Counter(title.casefold() for _, items in parsed for title in {t for t, _ in items})
+    counts = Counter(title.casefold() for _front, items in parsed for title in {t for t, _names in items})
     positions: dict[str, list[float]] = {}
-    for _, items in parsed:
-        for _, names in items:
+    for _front, items in parsed:
+        for _title, names in items:
             for index, name in enumerate(names):
                 if name.casefold() in canonical:
                     positions.setdefault(canonical[name.casefold()], []).append(index / max(len(names) - 1, 1))
@@ -104,18 +105,19 @@ def outline(root: Path, body: str, kind: str) -> Outline:
     return Outline(front, standing or defaults, _for_kind(sections, kind, vocabulary))
 
 
-def _check_slug(value: str, what: str) -> None:
+def _check_slug(value: str) -> None:
     if not SLUG_RE.match(value):
-        raise ScaffoldError(f"'{value}' is not a valid {what}; use lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)")
+        raise ScaffoldError(_("'{value}' is not a valid name for the file (slug); use lowercase a-z, 0-9 and '-' (æ→ae, ø→oe, å→aa)",
+                              value=value))
 
 
 def _date(value: str) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ScaffoldError(f"'{value}' is not a date; write it YYYY-MM-DD, e.g. 2024-03-07")
+        raise ScaffoldError(_("'{value}' is not a date; write it YYYY-MM-DD, e.g. 2024-03-07", value=value))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ScaffoldError(f"'{value}' is not a real date; write it YYYY-MM-DD, e.g. 2024-03-07") from None
+        raise ScaffoldError(_("'{value}' is not a real date; write it YYYY-MM-DD, e.g. 2024-03-07", value=value)) from None
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -125,7 +127,7 @@ def _write_new(path: Path, text: str) -> None:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise ScaffoldError(f"{path} already exists; nothing was changed (edit that file, or pick another name)") from None
+        raise ScaffoldError(_("{file} already exists; nothing was changed (edit that file, or pick another name)", file=path)) from None
 
 
 def _yaml_text(value: str) -> str:
@@ -275,13 +277,14 @@ def referat_from_agenda(root: Path, agenda: Path, target: Path) -> str:
     split_file = _read(agenda, shown, problems)
     meeting = _load(shown, split_file, vocabulary, problems)
     if problems.errors or meeting is None or split_file is None:
-        first = problems.errors[0] if problems.errors else Problem(shown, 1, "could not be read")
+        first = problems.errors[0] if problems.errors else Problem(shown, 1, _("could not be read"))
         count = len(problems.errors)
-        raise ScaffoldError(
-            f"cannot start the referat from {shown}: it has {count} error{'s' if count != 1 else ''}, the first is\n"
-            f"  {first.format()}\nfix the dagsorden (`python build.py check` lists every error) and run the command again; "
-            "nothing was written"
-        )
+        raise ScaffoldError(ngettext(
+            "cannot start the referat from {file}: it has {n} error, the first is\n  {problem}\nfix the dagsorden "
+            "(`python build.py check` lists every error) and run the command again; nothing was written",
+            "cannot start the referat from {file}: it has {n} errors, the first is\n  {problem}\nfix the dagsorden "
+            "(`python build.py check` lists every error) and run the command again; nothing was written",
+            count, file=shown, problem=first.format()))
     decision = decision_section(vocabulary)
     source = split_file.lines
     first_item = meeting.items[0].line if meeting.items else len(source) + 1
@@ -300,13 +303,14 @@ def referat_from_agenda(root: Path, agenda: Path, target: Path) -> str:
         made_problems.error(made_shown, exc.line, exc.message)
     wrong = made_problems.errors[0].format() if made_problems.errors else None
     if wrong is None and (made is None or _shape(made) != _shape(meeting)):
-        wrong = "its items (numbers, titles, markers, case metadata) differ from the dagsorden's"
+        wrong = _("its items (numbers, titles, markers, case metadata) differ from the dagsorden's")
     undecided = [item.number for item in made.items if not any(s.decision for s in item.sections)] if made and decision else []
     if wrong is None and undecided:
-        wrong = (f"item {undecided[0]} would have no decision section: the added '### {decision}' is not read as one; "
-                 "is a <!-- comment in the dagsorden not closed with -->?")
+        wrong = _("item {number} would have no decision section: the added '{heading}' is not read as one; "
+                  "is a <!-- comment in the dagsorden not closed with -->?", number=undecided[0], heading=f"### {decision}")
     if wrong is not None:
-        raise ScaffoldError(f"cannot start the referat from {shown}: the copy would not pass check ({wrong}); nothing was written")
+        raise ScaffoldError(_("cannot start the referat from {file}: the copy would not pass check ({problem}); nothing was written",
+                              file=shown, problem=wrong))
     return text
 
 
@@ -314,15 +318,15 @@ def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list
     """Create content/meetings/<body>/<date>-<kind>.md (and the bilag folder); returns what was created."""
     bodies = _bodies(root)
     if body not in bodies:
-        valid = ", ".join(bodies) or "(none yet: create one with `python build.py new body`)"
-        raise ScaffoldError(f"unknown body '{body}'; valid bodies: {valid}")
+        valid = ", ".join(bodies) or _("(none yet: create one with `python build.py new body`)")
+        raise ScaffoldError(_("unknown body '{body}'; valid bodies: {valid}", body=body, valid=valid))
     if kind not in KINDS:
-        raise ScaffoldError(f"unknown kind '{kind}'; expected referat or dagsorden")
+        raise ScaffoldError(_("unknown kind '{kind}'; expected referat or dagsorden", kind=kind))
     day = _date(date)
     path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}.md"
     if path.exists():
-        raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was changed (if the body met twice that day, "
-                            f"copy it to {path.stem}-2.md and give the copy `sequence: 2`)")
+        raise ScaffoldError(_("{file} already exists; nothing was changed (if the body met twice that day, copy it to {copy} "
+                              "and give the copy `sequence: 2`)", file=path.relative_to(root), copy=f"{path.stem}-2.md"))
     agenda = path.with_name(f"{day.isoformat()}-dagsorden.md")
     if kind == "referat" and agenda.exists():
         text = referat_from_agenda(root, agenda, path)
@@ -340,13 +344,14 @@ def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list
 
 def new_body(root: Path, slug: str, name: str, organisation: str, body_type: str = "udvalg") -> list[Path]:
     """Create content/bodies/<slug>.md."""
-    _check_slug(slug, "body name for the file (slug)")
+    _check_slug(slug)
     config = load_config(root, Problems())
     organisations = sorted(config.organisations) if config else []
     if organisation not in organisations:
-        raise ScaffoldError(f"unknown organisation '{organisation}'; valid organisations: {', '.join(organisations) or '(none in site_config.yaml)'}")
+        raise ScaffoldError(_("unknown organisation '{organisation}'; valid organisations: {valid}", organisation=organisation,
+                              valid=", ".join(organisations) or _("(none in site_config.yaml)")))
     if body_type not in BODY_TYPES:
-        raise ScaffoldError(f"unknown type '{body_type}'; expected one of: {', '.join(BODY_TYPES)}")
+        raise ScaffoldError(_("unknown type '{type}'; expected one of: {types}", type=body_type, types=", ".join(BODY_TYPES)))
     path = root / "content" / "bodies" / f"{slug}.md"
     text = (
         f"---\nname: {_yaml_text(name)}\norganisation: {organisation}\ntype: {body_type}\n---\n\n"
@@ -358,11 +363,12 @@ def new_body(root: Path, slug: str, name: str, organisation: str, body_type: str
 
 def new_strategy(root: Path, slug: str, title: str, organisation: str) -> list[Path]:
     """Create content/strategies/<slug>.md with a vision and one goal with a stable anchor."""
-    _check_slug(slug, "strategy name for the file (slug)")
+    _check_slug(slug)
     config = load_config(root, Problems())
     organisations = sorted(config.organisations) if config else []
     if organisation not in organisations:
-        raise ScaffoldError(f"unknown organisation '{organisation}'; valid organisations: {', '.join(organisations) or '(none in site_config.yaml)'}")
+        raise ScaffoldError(_("unknown organisation '{organisation}'; valid organisations: {valid}", organisation=organisation,
+                              valid=", ".join(organisations) or _("(none in site_config.yaml)")))
     path = root / "content" / "strategies" / f"{slug}.md"
     text = "\n".join([
         "---",

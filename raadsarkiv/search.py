@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .i18n import _
+
 BUNDLE = "pagefind"
 LANGUAGE = "da"
 
@@ -37,10 +39,11 @@ def _index(site: Path) -> int:
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexFailed(f"search indexing of {site} with Pagefind failed: {exc}") from exc
+        raise SearchIndexFailed(_("search indexing of {folder} with Pagefind failed: {problem}", folder=site, problem=exc)) from exc
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise SearchIndexFailed(f"search indexing of {site} with Pagefind failed (exit {result.returncode}): {' / '.join(detail)}")
+        raise SearchIndexFailed(_("search indexing of {folder} with Pagefind failed (exit {code}): {problem}",
+                                  folder=site, code=result.returncode, problem=" / ".join(detail)))
     match = re.search(r"Indexed (\d+) pages?", result.stdout)
     return int(match.group(1)) if match else 0
 
@@ -55,12 +58,12 @@ def index_site(site: Path) -> int:
     for attempt in (1, 2):
         pages = _index(site)
         if pages == 0:
-            raise SearchIndexFailed(f"search indexing of {site} found no pages to index (is data-pagefind-body missing?)")
+            raise SearchIndexFailed(_("search indexing of {folder} found no pages to index (is data-pagefind-body missing?)", folder=site))
         problem = bundle_problem(site / BUNDLE)
         if problem is None:
             return pages
         shutil.rmtree(site / BUNDLE, ignore_errors=True)
-    raise SearchIndexFailed(f"Pagefind wrote a broken search bundle twice: {problem}")
+    raise SearchIndexFailed(_("Pagefind wrote a broken search bundle twice: {problem}", problem=problem))
 
 
 def bundle_problem(bundle: Path) -> str | None:

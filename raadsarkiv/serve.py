@@ -139,9 +139,9 @@ def error_page(root: Path, problems: list[Problem], build_id: str, has_good_buil
         code = f"<pre>{problem.line}: {html.escape(line)}</pre>" if line and line.strip() else ""
         items.append(f'<li class="{problem.severity}"><code>{html.escape(problem.format())}</code>{code}</li>')
     good = _('<p><a href="?seneste-gode">Show the last good version of the page</a> (from before the error).</p>') if has_good_build else ""
-    summary = (_("The archive could not be built: {errors} and {warnings}.", errors=ngettext("{n} error", "{n} errors", len(errors)),
-                 warnings=ngettext("{n} warning", "{n} warnings", len(warnings)))
-               if warnings else _("The archive could not be built: {errors}.", errors=ngettext("{n} error", "{n} errors", len(errors))))
+    summary = (_("The archive could not be built: {errors} and {warnings}.", errors=ngettext("{n} error(s)", "{n} error(s)", len(errors)),
+                 warnings=ngettext("{n} warning(s)", "{n} warning(s)", len(warnings)))
+               if warnings else _("The archive could not be built: {errors}.", errors=ngettext("{n} error(s)", "{n} error(s)", len(errors))))
     title = _("Errors in the content")
     body = f"""<!doctype html>
 <html lang="{message_language()}">
@@ -328,7 +328,7 @@ def report(result: Result) -> None:
     else:
         errors = sum(p.severity == "error" for p in result.problems)
         print(f"[{stamp}] " + _("{errors}; the browser shows them, and the last good build is kept.",
-                                errors=ngettext("{n} error", "{n} errors", errors)), flush=True)
+                                errors=ngettext("{n} error(s)", "{n} error(s)", errors)), flush=True)
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:

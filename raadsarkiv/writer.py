@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from .files import open_regular
+from .i18n import _
 
 
 class UnsafeOutput(Exception):
@@ -47,21 +48,23 @@ def check_output_dir(root: Path, out: Path) -> None:
     """
     if out.is_symlink():
         raise UnsafeOutput(
-            f"refusing to write the site to {out}: it is a symbolic link (to {os.readlink(out)}); a build would replace "
-            f"the link, not the folder it points to, so a web server serving that folder would keep the old site. "
-            f"Build into the real folder instead: --output {out.resolve()}"
+            _("refusing to write the site to {folder}: it is a symbolic link (to {target}); a build would replace the link, "
+              "not the folder it points to, so a web server serving that folder would keep the old site. Build into the "
+              "real folder instead: {option}", folder=out, target=os.readlink(out), option=f"--output {out.resolve()}")
         )
     root, out = root.resolve(), out.resolve()
     if out == root or out in root.parents:
-        raise UnsafeOutput(f"refusing to write the site to {out}: it would replace the project {root}; build into a folder of its own, e.g. {root / 'output'}")
+        raise UnsafeOutput(_("refusing to write the site to {folder}: it would replace the project {project}; build into a "
+                             "folder of its own, e.g. {example}", folder=out, project=root, example=root / "output"))
     for name in SOURCE_FOLDERS:
         folder = root / name
         if out == folder or folder in out.parents:
-            raise UnsafeOutput(f"refusing to write the site to {out}: it would replace the project's {name}/ folder or files in it; build into a folder of its own, e.g. {root / 'output'}")
+            raise UnsafeOutput(_("refusing to write the site to {folder}: it would replace the project's {name}/ folder or files "
+                                 "in it; build into a folder of its own, e.g. {example}", folder=out, name=name, example=root / "output"))
     if not out.exists():
         return
     if not out.is_dir():
-        raise UnsafeOutput(f"refusing to write the site to {out}: it is a file, not a folder")
+        raise UnsafeOutput(_("refusing to write the site to {folder}: it is a file, not a folder", folder=out))
     marker = out / MARKER
     if marker.is_file() and not marker.is_symlink():
         return
@@ -69,9 +72,9 @@ def check_output_dir(root: Path, out: Path) -> None:
     if not entries or (out.name == "output" and _old_build(out, entries)):
         return
     raise UnsafeOutput(
-        f"refusing to write the site to {out}: the folder is not empty and no build made it (it has no {MARKER} file), "
-        f"and a build replaces everything in it. Choose a new or empty folder; if it is a site built before "
-        f"Rådsarkiv marked its output folders, delete it once yourself and build again"
+        _("refusing to write the site to {folder}: the folder is not empty and no build made it (it has no {marker} file), "
+          "and a build replaces everything in it. Choose a new or empty folder; if it is a site built before Rådsarkiv "
+          "marked its output folders, delete it once yourself and build again", folder=out, marker=MARKER)
     )
 
 
@@ -94,7 +97,7 @@ def _target(stage: Path, rel: str) -> Path:
     """A path inside the staging folder; never outside it."""
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
+        raise UnsafeOutput(_("refusing to write outside the output folder: {path}", path=rel))
     return stage.joinpath(*pure.parts)
 
 
@@ -168,10 +171,10 @@ def copy_file(source: Path, target: Path) -> None:
         fd = open_regular(source)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK) or source.is_symlink():
-            raise UnsafeOutput(f"refusing to copy {source}: it is a symbolic link") from exc
+            raise UnsafeOutput(_("refusing to copy {file}: it is a symbolic link", file=source)) from exc
         raise
     except ValueError as exc:
-        raise UnsafeOutput(f"refusing to copy {source}: it is not a regular file") from exc
+        raise UnsafeOutput(_("refusing to copy {file}: it is not a regular file", file=source)) from exc
     with open(fd, "rb") as src, open(target, "wb") as dst:
         shutil.copyfileobj(src, dst)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from raadsarkiv.pipeline import build
+
+# Messages are Danish by default (raadsarkiv/i18n.py); the tests that quote messages quote the English msgids,
+# so every test, and every build.py it starts, prints English unless it asks for Danish (--lang da) itself.
+os.environ["LANGUAGE"] = "en"
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import Vocabulary, load_config
+from ..i18n import _
 from ..cpr import CPR_RE, mask
 from ..errors import Problems
 from ..markdown import slugify
@@ -22,7 +23,7 @@ from .dates import find_date
 from .meeting import ImportedMeeting
 from .patterns import Patterns
 from .patterns import patterns as make_patterns
-from .report import FileReport, render
+from .report import STATUSES, FileReport, render
 from .source import ImportFailed, Source
 from .structure import recognise
 
@@ -44,14 +45,16 @@ def read_source(path: Path, patterns: Patterns, vocabulary: Vocabulary | None = 
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
-        raise ImportFailed(f"{path}:1: cannot import a {path.suffix or 'file without a suffix'}; expected one of: {known}")
+        if path.suffix:
+            raise ImportFailed(f"{path}:1: " + _("cannot import a {suffix} file; expected one of: {known}", suffix=path.suffix, known=known))
+        raise ImportFailed(f"{path}:1: " + _("cannot import a file without a suffix; expected one of: {known}", known=known))
     try:
         return _read(path, reader, patterns, vocabulary or Vocabulary())
     except ImportFailed:
         raise
     except Exception as exc:  # noqa: BLE001 - a third-party parser's own error on a damaged file: reported, never a traceback
-        raise ImportFailed(f"{path}:1: cannot read this {reader} file ({type(exc).__name__}: {exc}); "
-                           "expected a file that opens in its usual program") from None
+        raise ImportFailed(f"{path}:1: " + _("cannot read this {kind} file ({problem}); expected a file that opens in its usual "
+                                             "program", kind=reader, problem=f"{type(exc).__name__}: {exc}")) from None
 
 
 def _read(path: Path, reader: str, patterns: Patterns, words: Vocabulary) -> Source:
@@ -82,9 +85,10 @@ def stop_on_cpr(source: Source) -> None:
         found = CPR_RE.search(line.text)
         if found:
             raise ImportFailed(
-                f"{source.where(line)}: '{mask(found.group(0))}' looks like a CPR number (its last four digits are hidden here); "
-                "nothing of this file was imported. Remove the number from the source, or if it is not personal data, "
-                "import a copy without it and add it back by hand with `reviewed_cpr:`"
+                f"{source.where(line)}: " + _("'{number}' looks like a CPR number (its last four digits are hidden here); nothing "
+                                              "of this file was imported. Remove the number from the source, or if it is not "
+                                              "personal data, import a copy without it and add it back by hand with `reviewed_cpr:`",
+                                              number=mask(found.group(0)))
             )
 
 
@@ -95,14 +99,15 @@ def _date_and_kind(path: Path, meeting: ImportedMeeting, options: Options) -> tu
     name_kind = next((kind for kind in KINDS if kind in path.stem.casefold()), None)
     date = options.date or meeting.date or from_name
     if date is None:
-        raise ImportFailed(f"{path}:1: no meeting date in the document or the file name; give it with --date YYYY-MM-DD")
-    for what, other in (("document", meeting.date), ("file name", from_name)):
-        if other is not None and other != date:
-            notes.append(f"the {what} says {other.isoformat()}, but {date.isoformat()} was used: check the date")
+        raise ImportFailed(f"{path}:1: " + _("no meeting date in the document or the file name; give it with --date YYYY-MM-DD"))
+    if meeting.date is not None and meeting.date != date:
+        notes.append(_("the document says {other}, but {date} was used: check the date", other=meeting.date.isoformat(), date=date.isoformat()))
+    if from_name is not None and from_name != date:
+        notes.append(_("the file name says {other}, but {date} was used: check the date", other=from_name.isoformat(), date=date.isoformat()))
     kind = options.kind or meeting.kind or name_kind
     if kind is None:
         kind = "referat"
-        notes.append("neither the document nor the file name says referat or dagsorden; written as referat: check it")
+        notes.append(_("neither the document nor the file name says referat or dagsorden; written as referat: check it"))
     return date, kind, notes
 
 
@@ -131,7 +136,7 @@ def find_bilag(source: Source, meeting: ImportedMeeting, siblings: list[Path]) -
     named = {sibling.name.casefold(): sibling for sibling in siblings if sibling != source.path}
     for line in source.lines:
         for name, sibling in named.items():
-            if name in line.text.casefold() and all(sibling != f for _, _, f in found):
+            if name in line.text.casefold() and all(sibling != f for _line, _title, f in found):
                 found.append((line.number, sibling.stem, sibling))
     return found
 
@@ -142,17 +147,17 @@ def attach_bilag(meeting: ImportedMeeting, bilag: list[tuple[int, str, Path]], r
     for number, title, path in bilag:
         owners = [item for item in meeting.items if item.line <= number]
         if not owners:
-            meeting.to_check.append(f"bilag {path.name} is linked before the first item; not copied: link it by hand")
+            meeting.to_check.append(_("bilag {file} is linked before the first item; not copied: link it by hand", file=path.name))
             continue
         item = owners[-1]
         if item.closed:
-            meeting.to_check.append(f"bilag {path.name} belongs to closed item {item.number}; not copied")
+            meeting.to_check.append(_("bilag {file} belongs to closed item {number}; not copied", file=path.name, number=item.number))
             continue
         name = _bilag_name(path)
-        if all(existing != name for _, existing in item.bilag):
+        if all(existing != name for _title, existing in item.bilag):
             item.bilag.append((title, name))
             copies.append((path, name))
-            report.bilag.append(f"{path.name} -> item {item.number}")
+            report.bilag.append(_("{file} -> item {number}", file=path.name, number=item.number))
     return copies
 
 
@@ -164,7 +169,7 @@ def diff_summary(old: str, new: str) -> str:
     """'+12 -3 lines; items changed: 2, 5' for a replaced file."""
     added = removed = 0
     changed: set[str] = set()
-    item = "front matter"
+    item = ""  # "": the front matter, before the first item
     old_lines, new_lines = old.splitlines(), new.splitlines()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
         for line in new_lines[:j1]:
@@ -173,8 +178,9 @@ def diff_summary(old: str, new: str) -> str:
         if tag != "equal":
             added += j2 - j1
             removed += i2 - i1
-            changed.add(f"item {item}" if item != "front matter" else item)
-    return f"+{added} -{removed} line(s); changed: {', '.join(sorted(changed)) or 'nothing'}"
+            changed.add(_("item {number}", number=item) if item else _("front matter"))
+    return _("+{added} -{removed} line(s); changed: {what}", added=added, removed=removed,
+             what=", ".join(sorted(changed)) or _("nothing"))
 
 
 def import_file(root: Path, path: Path, options: Options, patterns: Patterns, vocabulary: Vocabulary,
@@ -188,8 +194,9 @@ def import_file(root: Path, path: Path, options: Options, patterns: Patterns, vo
         report.reader_notes = source.notes
         report.meeting = meeting
         if not meeting.items:
-            raise ImportFailed(f"{path}:1: no agenda items found (expected headings like '1. Godkendelse af dagsorden', "
-                               "'Punkt 61: …', or 'Åben'/'Lukket' lines); add a pattern under `import: item_headings:` in site_config.yaml")
+            raise ImportFailed(f"{path}:1: " + _("no agenda items found (expected headings like '1. Godkendelse af dagsorden', "
+                                                 "'Punkt 61: …', or 'Åben'/'Lukket' lines); add a pattern under "
+                                                 "`import: item_headings:` in site_config.yaml"))
         meeting.date, meeting.kind, notes = _date_and_kind(path, meeting, options)
         meeting.to_check += notes
         copies = attach_bilag(meeting, find_bilag(source, meeting, siblings), report)
@@ -218,8 +225,8 @@ def import_file(root: Path, path: Path, options: Options, patterns: Patterns, vo
     for original, name in copies:
         destination = folder / name
         if destination.exists() and not _same(original, destination) and not options.force:
-            meeting.to_check.append(f"bilag {destination.relative_to(root)} exists and differs from {original.name}; "
-                                    "not replaced (use --force)")
+            meeting.to_check.append(_("bilag {file} exists and differs from {original}; not replaced (use --force)",
+                                      file=destination.relative_to(root), original=original.name))
             continue
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(original, destination)
@@ -270,18 +277,18 @@ def import_paths(root: Path, paths: list[Path], options: Options, out: Callable[
         return 1
     if not (root / "content" / "bodies" / f"{options.body}.md").is_file():
         bodies = sorted(p.stem for p in (root / "content" / "bodies").glob("*.md"))
-        print(f"error: unknown body '{options.body}'; expected one of: {', '.join(bodies) or '(none)'} "
-              "(create it first with `python build.py new body`)", file=sys.stderr)
+        print(_("error: unknown body '{body}'; expected one of: {valid} (create it first with `python build.py new body`)",
+                body=options.body, valid=", ".join(bodies) or _("(none)")), file=sys.stderr)
         return 1
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
-        print(f"error: {', '.join(missing)}: no such file or folder", file=sys.stderr)
+        print(_("error: {paths}: no such file or folder", paths=", ".join(missing)), file=sys.stderr)
         return 1
     patterns = make_patterns(config.import_)
     files, others = _files(paths)
     if not files:
-        print(f"error: no documents to import in {', '.join(map(str, paths))}; expected files ending in "
-              f"{', '.join(sorted(READERS))}", file=sys.stderr)
+        print(_("error: no documents to import in {paths}; expected files ending in {suffixes}",
+                paths=", ".join(map(str, paths)), suffixes=", ".join(sorted(READERS))), file=sys.stderr)
         return 1
     reports: list[FileReport] = []
     for index, (path, siblings) in enumerate(files, start=1):
@@ -298,13 +305,14 @@ def import_paths(root: Path, paths: list[Path], options: Options, out: Callable[
                 (report.problems if problem.severity == "error" else report.warnings).append(problem.format())
     for report in reports:
         out(render(report, root))
-    counts = {status: sum(r.status == status for r in reports) for status in ("written", "replaced", "unchanged", "exists", "failed")}
+    counts = {status: sum(r.status == status for r in reports) for status in STATUSES}
     to_fix = sum(bool(r.problems) for r in reports)
-    out("Summary: " + ", ".join(f"{count} {status}" for status, count in counts.items() if count)
-        + f" of {len(reports)} file(s)" + (f"; {to_fix} file(s) with problems for `check`" if to_fix else ""))
+    summary = _("Summary: {counts} of {total} file(s)", counts=", ".join(f"{count} {_(STATUSES[status])}" for status, count in counts.items() if count),
+                total=len(reports))
+    out(summary + (_("; {count} file(s) with problems for `check`", count=to_fix) if to_fix else ""))
     if others:
-        out(f"Not imported (not minutes this command reads, and no document names them as bilag): "
-            f"{', '.join(str(p) for p in others)}")
+        out(_("Not imported (not minutes this command reads, and no document names them as bilag): {files}",
+              files=", ".join(str(p) for p in others)))
     return 0 if all(report.ok for report in reports) else 1
 
 
@@ -319,5 +327,5 @@ def parse_date(value: str) -> dt.date:
 def _bad_date(value: str) -> dt.date:
     import argparse
 
-    raise argparse.ArgumentTypeError(f"'{value}' is not a date; expected YYYY-MM-DD, e.g. 2023-10-10")
+    raise argparse.ArgumentTypeError(_("'{value}' is not a date; expected YYYY-MM-DD, e.g. 2023-10-10", value=value))
 

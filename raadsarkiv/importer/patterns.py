@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import Field, field_validator
 
+from ..i18n import _
+
 from ..model import Strict
 
 # "1. Godkendelse af dagsorden", "Punkt 61: Budget", "Pkt. 1 Godkendelse", "61. Budget 2024".
@@ -87,14 +89,14 @@ class ImportSettings(Strict):
             try:
                 compiled = re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"'{pattern}' is not a regular expression ({exc})") from None
+                raise ValueError(_("'{pattern}' is not a regular expression ({problem})", pattern=pattern, problem=exc)) from None
             needed = {"item_headings": {"number", "title"}}.get(info.field_name, set())
             if info.field_name in {"case_number", "kle", "document_number", "absent", "present", "date", "time", "place"}:
                 needed = {"value"}
             missing = needed - set(compiled.groupindex)
             if missing:
                 groups = ", ".join(f"(?P<{name}>…)" for name in sorted(missing))
-                raise ValueError(f"pattern '{pattern}' needs the named group(s) {groups}")
+                raise ValueError(_("pattern '{pattern}' needs the named group(s) {groups}", pattern=pattern, groups=groups))
         return patterns
 
 

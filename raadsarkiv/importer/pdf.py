@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from .pdflayout import clean, dehyphenate
+from ..i18n import _
 from .source import ImportFailed, Line, Source
 
 
@@ -18,12 +19,12 @@ def read_pdf(path: Path, toc_title: Callable[[str], bool], keep: Callable[[str],
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
-            raise ImportFailed(f"{path}:1: the PDF is encrypted; save an unprotected copy and import that")
+            raise ImportFailed(f"{path}:1: " + _("the PDF is encrypted; save an unprotected copy and import that"))
         pages = [page.extract_text(extraction_mode="layout").split("\n") for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ImportFailed(f"{path}:1: cannot read the PDF ({exc}); expected a PDF with a text layer") from None
+        raise ImportFailed(f"{path}:1: " + _("cannot read the PDF ({problem}); expected a PDF with a text layer", problem=exc)) from None
     if not any(line.strip() for page in pages for line in page):
-        raise ImportFailed(f"{path}:1: the PDF has no text layer (a scan?); run OCR on it first, then import the result")
+        raise ImportFailed(f"{path}:1: " + _("the PDF has no text layer (a scan?); run OCR on it first, then import the result"))
     cleaned = clean(pages, toc_title, keep)
     lines: list[Line] = []
     number = 0

@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..i18n import _
+
 PAGE_NUMBER_RE = re.compile(r"^(?:side|page|s\.)?\s*\d{1,4}(?:\s*(?:af|/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.IGNORECASE)
 DOT_LEADER_RE = re.compile(r"\S.*?(?:\.{3,}|…+|\s{3,})\s*\d{1,4}$")
 TOC_ENTRY_RE = re.compile(r"\S.*\s\d{1,4}$")
@@ -61,7 +63,7 @@ def dehyphenate(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         if out and HYPHEN_END_RE.search(out[-1]) and line[:1].islower():
-            first, _, rest = line.partition(" ")
+            first, _space, rest = line.partition(" ")
             if first.casefold() in KEEP_HYPHEN_BEFORE:
                 out[-1] = f"{out[-1]} {line}"
             else:
@@ -80,7 +82,8 @@ def clean(pages: list[list[str]], toc_title: Callable[[str], bool], keep: Callab
     for number, page in enumerate(pages, start=1):
         if _is_toc(page, toc_title):
             result.set_aside += [(number, line) for line in page if line]
-            result.notes.append(f"page {number} looks like a table of contents; its lines were set aside (kept in the introduction)")
+            result.notes.append(_("page {number} looks like a table of contents; its lines were set aside (kept in the introduction)",
+                                  number=number))
             result.pages.append([])
             continue
         edges = set(_edges(page))
@@ -97,7 +100,8 @@ def clean(pages: list[list[str]], toc_title: Callable[[str], bool], keep: Callab
             kept.append(line)
         result.pages.append(kept)
     if removed_numbers:
-        result.notes.append(f"{removed_numbers} page number line(s) removed")
+        result.notes.append(_("{count} page number line(s) removed", count=removed_numbers))
     if removed_running:
-        result.notes.append(f"{removed_running} repeated running header/footer line(s) removed ({len(running)} kind(s), the first of each kept)")
+        result.notes.append(_("{count} repeated running header/footer line(s) removed ({kinds} kind(s), the first of each kept)",
+                              count=removed_running, kinds=len(running)))
     return result

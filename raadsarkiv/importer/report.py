@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import N_, _
 from .meeting import UNTITLED, ImportedMeeting
 
 SHOWN = 5  # how many unplaced or skipped lines are quoted in the report
+# What happened to a file, as the report and the summary name it.
+STATUSES = {"written": N_("written"), "replaced": N_("replaced"), "unchanged": N_("unchanged"), "exists": N_("exists"),
+            "failed": N_("failed")}
 
 
 @dataclass
@@ -29,8 +33,9 @@ class FileReport:
 
 
 def _quote(lines: list[tuple[int, str]]) -> str:
-    shown = "; ".join(f"line {number}: '{text[:60]}'" if number else f"'{text[:60]}'" for number, text in lines[:SHOWN])
-    more = f"; and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
+    shown = "; ".join(_("line {number}: '{text}'", number=number, text=text[:60]) if number else f"'{text[:60]}'"
+                      for number, text in lines[:SHOWN])
+    more = _("; and {count} more", count=len(lines) - SHOWN) if len(lines) > SHOWN else ""
     return shown + more
 
 
@@ -40,55 +45,60 @@ def render(report: FileReport, root: Path) -> str:
 
     head = f"{report.source}"
     if report.error:
-        return f"{head}: NOT IMPORTED\n  error: {report.error}\n"
-    lines = [f"{head} -> {shown(report.target) if report.target else '?'} ({report.status})"]
+        return _("{file}: NOT IMPORTED", file=head) + "\n  " + _("error: {problem}", problem=report.error) + "\n"
+    status = _(STATUSES[report.status]) if report.status in STATUSES else report.status
+    lines = [f"{head} -> {shown(report.target) if report.target else '?'} ({status})"]
     meeting = report.meeting
     if report.status == "exists":
-        lines.append("  the file exists and was not changed; run again with --force to replace it (a summary of the changes is shown)")
+        lines.append("  " + _("the file exists and was not changed; run again with --force to replace it (a summary of the changes is shown)"))
     if meeting is not None:
         closed = [item for item in meeting.items if item.closed]
         sections = sum(len(item.sections) for item in meeting.items)
         cases = [item for item in meeting.items if item.case_number or item.kle or item.document_number]
-        lines.append(
-            f"  found: {len(meeting.items)} item(s) ({len(closed)} closed), {sections} section(s), "
-            f"{len(meeting.absent)} absent, {len(meeting.present)} present, case metadata for {len(cases)} item(s)"
-            + (f", {len(report.bilag)} bilag" if report.bilag else "")
-        )
+        lines.append("  " + _(
+            "found: {items} item(s) ({closed} closed), {sections} section(s), {absent} absent, {present} present, "
+            "case metadata for {cases} item(s)", items=len(meeting.items), closed=len(closed), sections=sections,
+            absent=len(meeting.absent), present=len(meeting.present), cases=len(cases))
+            + (", " + _("{count} bilag", count=len(report.bilag)) if report.bilag else ""))
         for note in meeting.found + report.reader_notes:
             lines.append(f"    - {note}")
         for item in meeting.items:
             mark = " {lukket}" if item.closed else ""
-            names = ", ".join(section.name for section in item.sections) or "no sections"
+            names = ", ".join(section.name for section in item.sections) or _("no sections")
             extra = "".join(f"; {label} {value}" for label, value in (
                 ("sagsnr.", item.case_number), ("j.nr.", item.kle), ("dok.nr.", item.document_number)) if value)
             lines.append(f"    {item.number}. {item.title}{mark} [{names}]{extra}")
         for name in report.bilag:
-            lines.append(f"    bilag: {name}")
+            lines.append("    " + _("bilag: {name}", name=name))
         if meeting.unplaced:
-            lines.append(f"  not placed: {len(meeting.unplaced)} line(s), kept as a comment in the meeting's introduction "
-                         f"(not published until you move them out of it): {_quote(meeting.unplaced)}")
+            lines.append("  " + _("not placed: {count} line(s), kept as a comment in the meeting's introduction (not published "
+                                  "until you move them out of it): {lines}", count=len(meeting.unplaced), lines=_quote(meeting.unplaced)))
         if meeting.skipped:
-            lines.append(f"  skipped as page furniture: {len(meeting.skipped)} line(s): {_quote(meeting.skipped)}")
+            lines.append("  " + _("skipped as page furniture: {count} line(s): {lines}", count=len(meeting.skipped),
+                                  lines=_quote(meeting.skipped)))
         checks = list(meeting.to_check)
         untitled = [str(item.number) for item in meeting.items if item.untitled]
         if untitled:
-            checks.append(f"item(s) {', '.join(untitled)}: the source has no title; '{UNTITLED}' was written: write the titles")
+            checks.append(_("item(s) {numbers}: the source has no title; '{title}' was written: write the titles",
+                            numbers=", ".join(untitled), title=UNTITLED))
         for item in meeting.items:
-            if item.closed:
-                kept = "its decision sections" if item.public_decision else "only its title"
-                checks.append(f"item {item.number} is closed: {kept} imported, {item.withheld} line(s) of its text left out; "
-                              "check that it is closed, and that nothing public is missing")
+            if item.closed and item.public_decision:
+                checks.append(_("item {number} is closed: its decision sections imported, {count} line(s) of its text left out; "
+                                "check that it is closed, and that nothing public is missing", number=item.number, count=item.withheld))
+            elif item.closed:
+                checks.append(_("item {number} is closed: only its title imported, {count} line(s) of its text left out; "
+                                "check that it is closed, and that nothing public is missing", number=item.number, count=item.withheld))
         if checks:
-            lines.append("  check by hand:")
+            lines.append("  " + _("check by hand:"))
             lines += [f"    - {text}" for text in checks]
     if report.diff:
-        lines.append(f"  changes: {report.diff}")
+        lines.append("  " + _("changes: {changes}", changes=report.diff))
     if report.problems:
-        lines.append(f"  `check` found {len(report.problems)} problem(s) the editor must fix in this file:")
+        lines.append("  " + _("`check` found {count} problem(s) the editor must fix in this file:", count=len(report.problems)))
         lines += [f"    {problem}" for problem in report.problems]
     elif report.status in {"written", "replaced", "unchanged"}:
-        lines.append("  `check`: no errors in this file")
+        lines.append("  " + _("`check`: no errors in this file"))
     if report.warnings:
-        lines.append(f"  `check` warns ({len(report.warnings)}); worth a look, but they do not stop a build:")
+        lines.append("  " + _("`check` warns ({count}); worth a look, but they do not stop a build:", count=len(report.warnings)))
         lines += [f"    {warning}" for warning in report.warnings]
     return "\n".join(lines) + "\n"

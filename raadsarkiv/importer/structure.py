@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..config import Vocabulary
+from ..i18n import _
 from .attendance import ABSENCE_RE, absence, is_name, presence, split_names
 from .dates import find_date, find_times
 from .meeting import UNTITLED, Absence, ImportedMeeting, Item, Section
@@ -165,19 +166,20 @@ class Recogniser:
             if item is not None and self.patterns.match("end_markers", text):
                 ended = True
                 meeting.unplaced.append((line.number, text))
-                meeting.to_check.append(f"line {line.number}: '{text}' looks like the end of the minutes (a web page's footer); "
-                                        "what follows was kept in the introduction, not in the last item")
+                meeting.to_check.append(_("line {number}: '{text}' looks like the end of the minutes (a web page's footer); "
+                                          "what follows was kept in the introduction, not in the last item", number=line.number, text=text))
                 continue
             if self.patterns.match("closed_sections", text):
                 closed_zone = True
-                meeting.found.append(f"line {line.number}: '{text}': the items after it are closed")
+                meeting.found.append(_("line {number}: '{text}': the items after it are closed", number=line.number, text=text))
                 continue
             if self.patterns.match("open_sections", text):
                 closed_zone = False
                 continue
             if index in headings and index in self.weak and item is not None and item.closed:
-                meeting.to_check.append(f"line {line.number}: '{text}' may start a new item, but it follows closed item "
-                                        f"{item.number} and was kept as (not imported) text of that item: check it")
+                meeting.to_check.append(_("line {number}: '{text}' may start a new item, but it follows closed item {item} and "
+                                          "was kept as (not imported) text of that item: check it",
+                                          number=line.number, text=text, item=item.number))
                 headings.pop(index)
             if index in headings:
                 heading = headings[index]
@@ -212,8 +214,8 @@ class Recogniser:
             if name is not None and item is not None:
                 earlier = next((s for s in item.sections if s.name == name), None)
                 if earlier is not None:  # a section may appear once per item: the text joins the first one
-                    meeting.to_check.append(f"line {line.number}: section '{name}' appears again in item {item.number}; "
-                                            "its text was added to the first one")
+                    meeting.to_check.append(_("line {number}: section '{section}' appears again in item {item}; its text was "
+                                              "added to the first one", number=line.number, section=name, item=item.number))
                     earlier.lines.append("")
                 section = earlier or Section(name)
                 if earlier is None:
@@ -231,26 +233,35 @@ class Recogniser:
                     if present_label and not absent_label:
                         known = {entry.name for entry in meeting.present}
                         meeting.present += [presence(n) for n in names if presence(n).name not in known]
-                        where = f"item {item.number}" if item else "the introduction"
-                        meeting.found.append(f"line {line.number}: present members in {where}: {len(names)}")
+                        if item:
+                            meeting.found.append(_("line {number}: present members in item {item}: {count}",
+                                                   number=line.number, item=item.number, count=len(names)))
+                        else:
+                            meeting.found.append(_("line {number}: present members in the introduction: {count}",
+                                                   number=line.number, count=len(names)))
                         continue
                     label = ABSENCE_RE.match(text.split(":")[0].strip())  # "Afbud:": every name in the block sent afbud
                     block = [absence(name, label.group("kind").casefold() if label else None) for name in names]
                     if attendance_first is None:
                         attendance_first = block
                         meeting.absent = block
-                        meeting.found.append(f"line {line.number}: absent members ('{text}'): {len(block)}")
+                        meeting.found.append(_("line {number}: absent members ('{text}'): {count}",
+                                               number=line.number, text=text, count=len(block)))
                         continue
                     if block == attendance_first:  # the same block repeated under every item
-                        repeated.append(str(item.number) if item else "introduction")
+                        repeated.append(str(item.number) if item else _("introduction"))
                         continue
-                    meeting.to_check.append(f"line {line.number}: an absence block differs from the first one; kept in the text of "
-                                            f"{'item ' + str(item.number) if item else 'the introduction'}: merge it into `absent:` by hand")
+                    if item:
+                        meeting.to_check.append(_("line {number}: an absence block differs from the first one; kept in the text of "
+                                                  "item {item}: merge it into `absent:` by hand", number=line.number, item=item.number))
+                    else:
+                        meeting.to_check.append(_("line {number}: an absence block differs from the first one; kept in the text of "
+                                                  "the introduction: merge it into `absent:` by hand", number=line.number))
                     skip_to = -1
             self._add(item, section, text, line.number)
         if repeated:
-            meeting.found.append(f"the absence block is repeated under item(s) {', '.join(repeated)}: "
-                                 "the same names as in `absent:`, so left out of the items' text")
+            meeting.found.append(_("the absence block is repeated under item(s) {items}: the same names as in `absent:`, so left "
+                                   "out of the items' text", items=", ".join(repeated)))
         self._finish()
         return meeting
 
@@ -287,19 +298,19 @@ class Recogniser:
         value = self.patterns.value("date", text)
         if value is not None and meeting.date is None and find_date(value):
             meeting.date = find_date(value)
-            meeting.found.append(f"line {line.number}: date {meeting.date.isoformat()} ('{text}')")
+            meeting.found.append(_("line {number}: date {date} ('{text}')", number=line.number, date=meeting.date.isoformat(), text=text))
             return True
         value = self.patterns.value("time", text)
         if value is not None and meeting.start is None and find_times(value):
             times = find_times(value)
             meeting.start = times[0]
             meeting.end = times[1] if len(times) > 1 else None
-            meeting.found.append(f"line {line.number}: time {'–'.join(times[:2])} ('{text}')")
+            meeting.found.append(_("line {number}: time {time} ('{text}')", number=line.number, time="–".join(times[:2]), text=text))
             return True
         value = self.patterns.value("place", text)
         if value and meeting.place is None:
             meeting.place = value
-            meeting.found.append(f"line {line.number}: place '{value}'")
+            meeting.found.append(_("line {number}: place '{place}'", number=line.number, place=value))
             return True
         return False
 
@@ -347,7 +358,8 @@ class Recogniser:
                     names = [e for e in entries if is_name(e) and "(" in e or is_name(e) and len(e.split()) >= 2]
                     if names:
                         meeting.absent = [absence(name) for name in names]
-                        meeting.found.append(f"item {item.number} '{item.title}': absent members: {len(names)}")
+                        meeting.found.append(_("item {number} '{title}': absent members: {count}",
+                                               number=item.number, title=item.title, count=len(names)))
                     break
         head = [line.text.strip() for line in self.lines[:INTRO_LINES * 4] if line.text.strip()][:INTRO_LINES]
         if meeting.date is None:
@@ -355,13 +367,13 @@ class Recogniser:
                 date = find_date(text)
                 if date:
                     meeting.date = date
-                    meeting.found.append(f"date {date.isoformat()} from '{text}'")
+                    meeting.found.append(_("date {date} from '{text}'", date=date.isoformat(), text=text))
                     break
         for text in head:
             words = {w for w in ("referat", "dagsorden") if w in text.casefold()}
             if len(words) == 1:
                 meeting.kind = words.pop()
-                meeting.found.append(f"kind {meeting.kind} from '{text}'")
+                meeting.found.append(_("kind {kind} from '{text}'", kind=meeting.kind, text=text))
                 break
 
 

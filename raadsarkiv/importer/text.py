@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .pdflayout import dehyphenate
+from ..i18n import _
 from .source import ImportFailed, Line, Source
 
 
@@ -14,7 +15,8 @@ def read_text(path: Path) -> Source:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ImportFailed(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8 and import again") from None
+        raise ImportFailed(f"{path}:{line}: " + _("not UTF-8 text (byte {byte}); save it as UTF-8 and import again",
+                                                   byte=f"0x{data[exc.start]:02x}")) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Text copied out of a PDF keeps its line-end hyphenation: joined like a PDF's (the line numbers stay the source's).
     lines: list[Line] = []

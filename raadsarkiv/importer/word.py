@@ -13,6 +13,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from .source import ImportFailed, Line, Source
+from ..i18n import _
 
 # "Heading 2", "Overskrift 2" (Danish Word), "Title"
 HEADING_STYLE_RE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
@@ -40,7 +41,8 @@ def read_docx(path: Path) -> Source:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed(f"{path}:1: cannot read the Word file ({exc}); expected a .docx saved by Word or LibreOffice") from None
+        raise ImportFailed(f"{path}:1: " + _("cannot read the Word file ({problem}); expected a .docx saved by Word or LibreOffice",
+                                             problem=exc)) from None
     lines: list[Line] = []
     for block in _blocks(document):
         rows: list[tuple[str, int | None]]
