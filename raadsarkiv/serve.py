@@ -143,12 +143,14 @@ def error_page(root: Path, problems: list[Problem], build_id: str, has_good_buil
                  warnings=ngettext("{n} warning(s)", "{n} warning(s)", len(warnings)))
                if warnings else _("The archive could not be built: {errors}.", errors=ngettext("{n} error(s)", "{n} error(s)", len(errors))))
     title = _("Errors in the content")
+    preview = _("preview")
+    correct = _("Correct the errors below and save the file. The page updates itself once they are corrected.")
     body = f"""<!doctype html>
 <html lang="{message_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} – {_("preview")}</title>
+<title>{title} – {preview}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.5; color: #1a1a1a; }}
 h1 {{ color: #a00000; }}
@@ -162,7 +164,7 @@ pre {{ background: #f3f3f3; padding: .5rem; margin: .25rem 0 0; }}
 <main>
 <h1>{title}</h1>
 <p>{summary}
-{_("Correct the errors below and save the file. The page updates itself once they are corrected.")}</p>
+{correct}</p>
 <ol>
 {''.join(items)}
 </ol>
@@ -214,7 +216,8 @@ def make_handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]
             status = 200
             if not target.is_file():
                 status, target = 404, preview.folder / "404.html"
-            page = target.read_bytes() if target.is_file() else f"<!doctype html><title>404</title><p>{_('The page does not exist.')}</p>".encode()
+            missing = _("The page does not exist.")
+            page = target.read_bytes() if target.is_file() else f"<!doctype html><title>404</title><p>{missing}</p>".encode()
             script = (RELOAD_SCRIPT % (json.dumps(preview.build_id), RELOAD_PATH)).encode()
             at = page.rfind(b"</body>")
             page = page[:at] + script + page[at:] if at >= 0 else page + script
@@ -314,7 +317,7 @@ def build_loop(preview: Preview, watcher: Watcher, stop: threading.Event) -> Non
 
 def announce() -> None:
     """The line a build starts with (VS Code's background problem matcher waits for it)."""
-    print(f"[{time.strftime('%H:%M:%S')}] {_('Building…')}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S')}] " + _("Building…"), flush=True)
 
 
 def report(result: Result) -> None:

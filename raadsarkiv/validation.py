@@ -147,7 +147,8 @@ def _pydantic_message(error: dict) -> str:
     """
     kind, context = error["type"], error.get("ctx") or {}
     if kind == "literal_error":
-        return _("expected {values}", values=str(context.get("expected", "")).replace(" or ", _(" or ")))
+        alternatives = str(context.get("expected", "")).replace(" or ", _(" or "))  # pydantic: "'referat' or 'dagsorden'"
+        return _("expected {values}", values=alternatives)
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return _("expected a whole number")
     if kind in {"bool_type", "bool_parsing"}:
