@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .errors import Problems
-from .i18n import _
+from .i18n import N_, UI, _
 from .frontmatter import FrontMatter
 from .markdown import slugify
 from .model import ABSENCES, ROLES, Absentee, Attendee, ItemMeta, MeetingMeta, Person, Vote
@@ -20,7 +20,11 @@ from .model import ABSENCES, ROLES, Absentee, Attendee, ItemMeta, MeetingMeta, P
 BRACKETED_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
 SUBSTITUTE_RE = re.compile(r"^stedfortræder\s+(?P<name>.+?)(?:\s+mødt)?$", re.IGNORECASE)
 
-ABSENCE_LABEL = {"afbud": "afbud", "uden afbud": "udeblev uden afbud", "forfald": "forfald"}
+# What the page says for each absence, role and vote (msgids, translated into the site's language).
+ABSENCE_LABEL = {"afbud": N_("sent apologies"), "uden afbud": N_("absent without apologies"), "forfald": N_("unavoidably absent")}
+ROLE_LABEL = {"formand": N_("chair"), "næstformand": N_("vice-chair"), "medlem": N_("member"), "stedfortræder": N_("substitute"),
+              "observatør": N_("observer"), "referent": N_("minute-taker"), "fra administrationen": N_("from the administration")}
+RESULT_LABEL = {"vedtaget": N_("adopted"), "forkastet": N_("rejected")}
 MEMBER_ROLES = {None, "formand", "næstformand", "medlem", "stedfortræder"}
 STAFF_ROLES = {"referent", "fra administrationen"}
 
@@ -111,47 +115,47 @@ def attendance_names(meta: MeetingMeta) -> dict[str, str]:
     return names
 
 
-def _person(person: Person, substitute_for: dict[str, str]) -> dict[str, Any]:
+def _person(person: Person, substitute_for: dict[str, str], ui: UI) -> dict[str, Any]:
     """A person as the page shows them: name, party, role, and what the minutes add ('afbud', 'stedfortræder … mødt')."""
     details: list[str] = []
-    role: str | None = person.role
+    role: str | None = ui.gettext(ROLE_LABEL[person.role]) if person.role else None
     if isinstance(person, Absentee):
-        details = [ABSENCE_LABEL.get(person.absence or "", ""), person.note or ""]
-        details.insert(1, f"stedfortræder {person.substitute} mødt" if person.substitute else "")
+        details = [ui.gettext(ABSENCE_LABEL[person.absence]) if person.absence else "", person.note or ""]
+        details.insert(1, ui.gettext("substitute {name} attended", name=person.substitute) if person.substitute else "")
     elif person.name.casefold() in substitute_for:
-        replaced = f"stedfortræder for {substitute_for[person.name.casefold()]}"
-        role, details = (replaced, []) if role in (None, "stedfortræder") else (role, [replaced])
+        replaced = ui.gettext("substitute for {name}", name=substitute_for[person.name.casefold()])
+        role, details = (replaced, []) if person.role in (None, "stedfortræder") else (role, [replaced])
     return {"name": person.name, "role": role, "party": person.party, "details": [d for d in details if d]}
 
 
-def attendance_groups(present: list[Attendee], absent: list[Absentee]) -> list[dict[str, Any]]:
+def attendance_groups(present: list[Attendee], absent: list[Absentee], ui: UI) -> list[dict[str, Any]]:
     """What a meeting page lists: members present, observers, staff, absent; empty groups left out."""
     groups = [
-        ("til-stede", "Til stede", [p for p in present if p.role in MEMBER_ROLES]),
-        ("observatoerer", "Observatører", [p for p in present if p.role == "observatør"]),
-        ("fra-administrationen", "Fra administrationen", [p for p in present if p.role in STAFF_ROLES]),
-        ("fravaerende", "Fraværende", list(absent)),
+        ("til-stede", N_("Present"), [p for p in present if p.role in MEMBER_ROLES]),
+        ("observatoerer", N_("Observers"), [p for p in present if p.role == "observatør"]),
+        ("fra-administrationen", N_("From the administration"), [p for p in present if p.role in STAFF_ROLES]),
+        ("fravaerende", N_("Absent"), list(absent)),
     ]
     substitute_for = {a.substitute.casefold(): a.name for a in absent if a.substitute}
-    return [{"id": anchor, "heading": heading, "people": [_person(p, substitute_for) for p in people]}
+    return [{"id": anchor, "heading": ui.gettext(heading), "people": [_person(p, substitute_for, ui) for p in people]}
             for anchor, heading, people in groups if people]
 
 
 # --- votes, minorities and members leaving: names checked against the attendance ------------------------------
 
 
-def _vote_view(vote: Vote) -> dict[str, Any]:
-    sides = [("For", vote.for_), ("Imod", vote.against), ("Undlod at stemme", vote.abstaining)]
+def _vote_view(vote: Vote, ui: UI) -> dict[str, Any]:
+    sides = [(N_("For"), vote.for_), (N_("Against"), vote.against), (N_("Abstained"), vote.abstaining)]
     return {
-        "subject": vote.subject, "result": vote.result,
-        "sides": [(label, side if isinstance(side, int) else ", ".join(side)) for label, side in sides if side is not None],
+        "subject": vote.subject, "result": ui.gettext(RESULT_LABEL[vote.result]) if vote.result else None,
+        "sides": [(ui.gettext(label), side if isinstance(side, int) else ", ".join(side)) for label, side in sides if side is not None],
     }
 
 
-def item_votes(meta: ItemMeta) -> dict[str, Any]:
+def item_votes(meta: ItemMeta, ui: UI) -> dict[str, Any]:
     """What an item shows near its decision: votes, minority remarks, members who left."""
     return {
-        "votes": [_vote_view(vote) for vote in meta.votes],
+        "votes": [_vote_view(vote, ui) for vote in meta.votes],
         # The minority named before its remark, unless the remark names it already ("Et mindretal (V) stemte imod").
         "minority": [{"who": "" if any(w in m.remark for w in m.who) else ", ".join(m.who), "remark": m.remark}
                      for m in meta.minority],

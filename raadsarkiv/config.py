@@ -12,6 +12,7 @@ from .characters import check_characters
 from .errors import Problems
 from .i18n import N_, _
 from .frontmatter import FrontMatterError, parse_yaml
+from .i18n import Language
 from .importer.patterns import ImportSettings
 from .model import Strict, Text
 from .validation import validate
@@ -68,6 +69,9 @@ class SiteConfig(Strict):
     """Site settings."""
 
     title: Text = "Rådsarkiv"
+    language: Language = Field(
+        default="da", description="The language of the site's interface (menus, labels, dates): da or en; content stays as written",
+    )
     tagline: Text | None = None
     base_url: AnyHttpUrl = Field(description=N_("Public address, ending in /; may include a sub-path"))
     organisations: dict[str, Organisation]

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import urls
+from .i18n import catalogue_digest
 from .incremental import stat_digest
 from .linker import ItemRef, Site, neighbours
 from .loader import LoadCache
@@ -145,9 +146,10 @@ def folder_digest(folder: Path) -> bytes:
 
 
 def signature(site: Site, templates: bytes) -> bytes:
-    """What every page shows or is made with: the settings, the page titles (in every footer) and the
-    templates (`folder_digest` of templates/). When it changes, every page is rendered again."""
-    digest = hashlib.blake2b(templates, digest_size=16)
+    """What every page shows or is made with: the settings (the interface language among them), the page titles
+    (in every footer), the templates (`folder_digest` of templates/) and the catalogue of the interface language.
+    When it changes, every page is rendered again."""
+    digest = hashlib.blake2b(templates + catalogue_digest(site.config.language), digest_size=16)
     digest.update(repr(site.config).encode() + b"\0" + repr(_page_titles(site)).encode())
     return digest.digest()
 

@@ -25,13 +25,16 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
 
 Language = Literal["da", "en"]
 LANGUAGES: tuple[Language, ...] = ("da", "en")
@@ -121,3 +124,41 @@ def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
 def N_(message: str) -> str:
     """Mark a text for the catalogue where it is defined, and translate it with `_()` where it is shown."""
     return message
+
+
+@dataclass(frozen=True)
+class UI:
+    """The site's interface language (site_config.yaml `language:`): the labels of templates and views, and dates.
+
+    Independent of the message language: a site with an English interface still tells a Danish editor
+    about its errors in Danish, and the reverse.
+    """
+
+    language: str
+
+    def gettext(self, message: str, **values: object) -> str:
+        """A label in the site's language, with `{name}` placeholders filled from `values`."""
+        return fill(translations(self.language).gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return fill(translations(self.language).ngettext(singular, plural, n), {"n": n, **values})
+
+    def markup(self, message: str, **values: object) -> Markup:
+        """For templates (`_()` there): the label escaped as HTML; values are escaped unless they are Markup already
+        (a link made in the template), so a sentence may hold a link without the catalogue holding HTML."""
+        text = escape(translations(self.language).gettext(message))
+        return Markup(fill(text, {key: escape(value) for key, value in values.items()}))
+
+    def nmarkup(self, singular: str, plural: str, n: int, **values: object) -> Markup:
+        text = escape(translations(self.language).ngettext(singular, plural, n))
+        return Markup(fill(text, {key: escape(value) for key, value in {"n": n, **values}.items()}))
+
+    @property
+    def locale(self) -> Locale:
+        """The Babel locale of dates and numbers: parsed once per language, not on every call."""
+        return babel_locale(self.language)
+
+
+@lru_cache(maxsize=None)
+def babel_locale(language: str) -> Locale:
+    return Locale.parse(language)

@@ -136,7 +136,7 @@ def render_site(
     passes it; the live preview does not (its server threads make `fork` unsafe, and a rebuild
     renders few pages), so the preview renders in its own process.
     """
-    env = env or make_environment(root / "templates")
+    env = env or make_environment(root / "templates", site.config.language)
     builders = page_builders(site, bilag_text or {})
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
     files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
@@ -270,7 +270,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
         write_files(stage, {rel: data for rel, data in files.items() if rel not in reuse},
                     {rel: source for rel, source in copies.items() if rel not in reuse})
         if not bundle:
-            search.index_site(stage)
+            search.index_site(stage, site.config.language)
         written = output_stats(stage)
         # Files the gate passed before (same bytes: the same file) need no new scan by the same gate.
         # A file written again with the bytes of an intact file of the current output (most of a new Pagefind

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cpr import CPR_RE, digits, mask
-from .i18n import _
+from .i18n import N_, _
 from .document import text_of
 from .errors import Problems
 from .frontmatter import FrontMatter
 from .model import AgendaItem, Content, ItemMeta, LinkRef, Meeting, Section
 from .refs import bilag_path
 
-CLOSED_BILAG_LABEL = "lukket bilag, ikke offentligt"
+CLOSED_BILAG_LABEL = N_("closed attachment, not public")  # a msgid: views.py shows it in the site's language
 
 
 # --- the public part of an item ---------------------------------------------------------------

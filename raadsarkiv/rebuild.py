@@ -67,6 +67,7 @@ class Rebuilder:
         self.copies: dict[str, tuple[Path, tuple[int, int]]] = {}
         self.templates: bytes | None = None
         self.env: Environment | None = None
+        self.language: str | None = None  # the site's interface language self.env speaks
 
     def build(self) -> Result:
         """Check everything, render what changed since the last good build, and write it."""
@@ -88,8 +89,9 @@ class Rebuilder:
             return Result(False, checked.problems)
         site = checked.site
         templates = folder_digest(self.root / "templates")
-        if templates != self.templates or self.env is None:
-            self.env = make_environment(self.root / "templates")
+        if templates != self.templates or self.env is None or self.language != site.config.language:
+            self.env = make_environment(self.root / "templates", site.config.language)
+            self.language = site.config.language
         deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content), signature(site, templates)
         only: set[str] | None = None
         if self.signature is not None:

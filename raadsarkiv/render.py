@@ -1,4 +1,4 @@
-"""Jinja2 environment and Danish formatting; pages are rendered to bytes, never written here."""
+"""Jinja2 environment in the site's language; pages are rendered to bytes, never written here."""
 
 from __future__ import annotations
 
@@ -18,25 +18,23 @@ from jinja2 import (
     TemplateError,
     select_autoescape,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .i18n import DEFAULT_LANGUAGE, UI
 from .model import When
 from .views import PageView, long_date
 
-DATE_PATTERNS = {"long": "d. MMMM y", "weekday": "EEEE 'den' d. MMMM y", "short": "d. MMM y"}
+
+CONTENT_LANGUAGE = "da"  # the language content files are written in: Danish municipalities' minutes
 
 
-def date_da(value: dt.date | When, style: str = "long") -> str:
-    """Danish dates: '10. oktober 2023'; style 'weekday': 'tirsdag den 10. oktober 2023'.
+def make_environment(templates: Path, language: str = DEFAULT_LANGUAGE) -> Environment:
+    """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`).
 
-    A meeting's date (model.When) may be known only to the month ('marts 2014') or year ('2014'), and the
-    body's second meeting that day says so: '19. februar 2024 (2. møde)'.
+    Interface text goes through the site's language (`language:` in site_config.yaml, docs/translating.md):
+    `{{ _("Minutes") }}`, `{{ _("Attachments: {body}", body=name) }}` and `{{ ngettext("{n} item", "{n} items", n) }}`
+    (Jinja2's i18n extension with our catalogue), and `{{ date|date }}` / `{{ date|date("weekday") }}` for dates.
     """
-    return long_date(value, DATE_PATTERNS[style])
-
-
-def make_environment(templates: Path) -> Environment:
-    """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`)."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
         autoescape=select_autoescape(["html", "xml"]),
@@ -44,8 +42,23 @@ def make_environment(templates: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["date_da"] = date_da
+    ui = UI(language)
+    env.install_gettext_callables(ui.markup, ui.nmarkup, newstyle=False)  # type: ignore[attr-defined]
+
+    def date(value: dt.date | When, style: str = "long") -> str:
+        return long_date(value, ui, style)
+
+    env.filters["date"] = date
+    env.filters["date_da"] = date  # the filter's name before the interface language was a setting
+    # Content is written in Danish (CONTENT_LANGUAGE). With another interface language, its areas say so for screen
+    # readers: an element takes `{{ content_lang }}` (' lang="da"', or nothing), a bit of text `|content` (a span), a
+    # rendered fragment `|html|content_block` (a div). With a Danish interface all three add nothing.
+    content_lang = Markup(f' lang="{CONTENT_LANGUAGE}"') if language != CONTENT_LANGUAGE else Markup("")
+    env.globals.update(lang=language, content_lang=content_lang)
+    env.filters["content"] = lambda text: Markup(f"<span{content_lang}>{escape(text)}</span>") if content_lang else text
+    env.filters["content_block"] = lambda html: Markup(f"<div{content_lang}>{html}</div>") if content_lang else html
     # Fragments reaching templates were sanitized by nh3 in markdown.py and links rewritten by views.py.
     env.filters["html"] = Markup
     return env

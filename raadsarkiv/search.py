@@ -16,14 +16,13 @@ from pathlib import Path
 from .i18n import _
 
 BUNDLE = "pagefind"
-LANGUAGE = "da"
 
 
 class SearchIndexFailed(Exception):
     """Pagefind could not index the site; the build must not publish it."""
 
 
-def _index(site: Path) -> int:
+def _index(site: Path, language: str) -> int:
     """Run Pagefind's own command on the folder; the number of pages it indexed.
 
     The command, not the Python service API: the service's backend is terminated as soon as
@@ -33,8 +32,9 @@ def _index(site: Path) -> int:
     """
     command = [
         sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / BUNDLE),
-        # Every page says <html lang="da">; forcing it too guarantees a single Danish index with stemming.
-        "--force-language", LANGUAGE,
+        # Every page says <html lang="…"> in the interface language; forcing it too guarantees a single index (one
+        # language's stemming, and Pagefind's own interface texts in that language).
+        "--force-language", language,
     ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
@@ -48,15 +48,16 @@ def _index(site: Path) -> int:
     return int(match.group(1)) if match else 0
 
 
-def index_site(site: Path) -> int:
-    """Index every HTML page under `site` into `site/pagefind/`; return the number of pages indexed.
+def index_site(site: Path, language: str = "da") -> int:
+    """Index every HTML page under `site` into `site/pagefind/` in `language` (the site's interface language,
+    which every page's <html lang> states); return the number of pages indexed.
 
     The bundle is verified before it can be published (see `bundle_problem`); a broken one is
     made again once, and if it is still broken the build fails.
     """
     site = site.resolve()
     for attempt in (1, 2):
-        pages = _index(site)
+        pages = _index(site, language)
         if pages == 0:
             raise SearchIndexFailed(_("search indexing of {folder} found no pages to index (is data-pagefind-body missing?)", folder=site))
         problem = bundle_problem(site / BUNDLE)

@@ -16,23 +16,31 @@ from functools import partial
 from html import escape
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from . import urls
 from .attendance import attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
+from .i18n import N_, UI
 from .model import Meeting, When, item_order
 from .public import CLOSED_BILAG_LABEL
 
-DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
-KIND_LABEL = {"referat": "Referat", "dagsorden": "Dagsorden"}
+# Labels are msgids (English), translated into the site's language (site_config.yaml `language:`) where shown.
+KIND_LABEL = {"referat": N_("Minutes"), "dagsorden": N_("Agenda")}
+# What the search filter "Type" and a search result call a page.
+SEARCH_KIND = {"referat": N_("minutes"), "dagsorden": N_("agenda"), "strategi": N_("strategy"), "bilag": N_("attachment"),
+               "side": N_("page")}
+BODY_TYPE = {"råd": N_("council"), "udvalg": N_("committee"), "byråd": N_("city council"), "bestyrelse": N_("board"),
+             "andet": N_("other body")}
+STRATEGY_STATUS = {"gældende": N_("in force"), "udløbet": N_("expired"), "udkast": N_("draft"), "ukendt": N_("unknown")}
 NAV = [
-    ("Forside", urls.HOME), ("Udvalg og råd", urls.BODY_INDEX), ("Strategier", urls.STRATEGY_INDEX),
-    ("Bilag", urls.BILAG_INDEX), ("Søg", urls.SEARCH),
+    (N_("Front page"), urls.HOME), (N_("Councils and committees"), urls.BODY_INDEX), (N_("Strategies"), urls.STRATEGY_INDEX),
+    (N_("Attachments"), urls.BILAG_INDEX), (N_("Search"), urls.SEARCH),
 ]
+# Translators: Babel (CLDR) date patterns: d day, MMMM month name, MMM short month, EEEE weekday, y year; text in '…' is literal.
+DATE_PATTERNS = {"long": N_("d MMMM y"), "weekday": N_("EEEE d MMMM y"), "short": N_("d MMM y")}
 
 
 @dataclass(frozen=True)
@@ -44,30 +52,37 @@ class PageView:
     context: dict[str, Any]
 
 
-def file_size(size: int) -> str:
-    """Danish file size: '512 byte', '45 kB', '1,2 MB'."""
+def ui_of(site: Site) -> UI:
+    """The site's interface language."""
+    return UI(site.config.language)
+
+
+def file_size(size: int, ui: UI) -> str:
+    """A file size in the site's language: '512 byte', '45 kB', '1,2 MB' (English: '512 bytes', '1.2 MB')."""
     if size < 1000:
-        return f"{size} byte"
+        return ui.ngettext("{n} byte", "{n} bytes", size)
     if size < 1_000_000:
-        return f"{format_decimal(round(size / 1000), locale=DANISH)} kB"
-    return f"{format_decimal(round(size / 1_000_000, 1), locale=DANISH)} MB"
+        return f"{format_decimal(round(size / 1000), locale=ui.locale)} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1), locale=ui.locale)} MB"
 
 
-def bilag_label(info: BilagInfo) -> str:
+def bilag_label(info: BilagInfo, ui: UI) -> str:
     """'PDF, 45 kB': what a bilag link says about the file."""
-    return f"{info.type}, {file_size(info.size)}"
+    return f"{info.type}, {file_size(info.size, ui)}"
 
 
-def long_date(value: dt.date | When, pattern: str = "d. MMMM y") -> str:
-    """'10. oktober 2023' (render.date_da's long style, for text made here).
+def long_date(value: dt.date | When, ui: UI, style: str = "long") -> str:
+    """'10. oktober 2023' ('10 October 2023'); style 'weekday': 'tirsdag den 10. oktober 2023', 'short': '10. okt. 2023'.
+    The templates' `date` filter (render.py).
 
     A meeting's date (model.When) may be known only to the month ('marts 2014') or year ('2014'), and the
     body's second meeting that day says so: '13. maj 2024 (2. møde)'.
     """
+    pattern = ui.gettext(DATE_PATTERNS[style])
     if not isinstance(value, When):
-        return format_date(value, pattern, locale=DANISH)
-    text = format_date(value.date, {"year": "y", "month": "LLLL y"}.get(value.precision, pattern), locale=DANISH)
-    return f"{text} ({value.sequence}. møde)" if value.sequence else text
+        return format_date(value, pattern, locale=ui.locale)
+    text = format_date(value.date, {"year": "y", "month": "LLLL y"}.get(value.precision, pattern), locale=ui.locale)
+    return ui.gettext("{date} (meeting {number})", date=text, number=value.sequence) if value.sequence else text
 
 
 def summary(text: str, limit: int = 200) -> str:
@@ -85,17 +100,27 @@ def lead_text(html: str) -> str:
     return text_of(match.group(1) if match else html).strip()
 
 
-def clock(start: str | None, end: str | None) -> str | None:
-    """Danish times of day: 'kl. 16.00–17.30' (a full stop between hours and minutes), or None without a start."""
+def clock(start: str | None, end: str | None, ui: UI) -> str | None:
+    """Times of day: 'kl. 16.00–17.30' in Danish (a full stop between hours and minutes), '16:00–17:30' in English;
+    None without a start."""
     if start is None:
         return None
-    return f"kl. {start.replace(':', '.')}" + (f"–{end.replace(':', '.')}" if end else "")
+    # Translators: a Babel (CLDR) time pattern: HH hours, mm minutes.
+    pattern = ui.gettext("HH:mm")
+
+    def time(value: str) -> str:
+        return format_time(dt.time.fromisoformat(value), pattern, locale=ui.locale)
+
+    # Translators: the time a meeting started (a time of day: 16:00).
+    return ui.gettext("{start}–{end}", start=time(start), end=time(end)) if end else ui.gettext("{start}", start=time(start))
 
 
 def meeting_name(site: Site, meeting: Meeting) -> str:
     """'Referat: Integrationsrådet, Aalborg Kommune, 10. oktober 2023': what tells a meeting's page from others."""
-    organisations = joined(sorted({site.config.organisations[o].name for o in _organisations(site, meeting)}))
-    return f"{KIND_LABEL[meeting.meta.kind]}: {bodies_name(site, meeting)}, {organisations}, {long_date(meeting.meta.when)}"
+    ui = ui_of(site)
+    organisations = joined(sorted({site.config.organisations[o].name for o in _organisations(site, meeting)}), ui)
+    kind = ui.gettext(KIND_LABEL[meeting.meta.kind])
+    return f"{kind}: {bodies_name(site, meeting)}, {organisations}, {long_date(meeting.meta.when, ui)}"
 
 
 class Linker:
@@ -122,7 +147,8 @@ class Linker:
         def render(index: int, kind: str) -> tuple[str, str]:
             ref = links.get(index)
             if ref is None:
-                return ('<span class="lukket-bilag">', f" <em>({CLOSED_BILAG_LABEL})</em></span>") if kind == "a" else ("", "")
+                label = escape(ui_of(self.site).gettext(CLOSED_BILAG_LABEL))
+                return ('<span class="lukket-bilag">', f" <em>({label})</em></span>") if kind == "a" else ("", "")
             target = self.site.targets.get((source, ref.href))
             if target is None:
                 return "", ""  # unreachable after check(); never emit a broken link
@@ -131,7 +157,7 @@ class Linker:
             if kind == "i":
                 return f'<img src="{escape(url)}" alt="{escape(ref.text)}"{title}>', ""
             if target.kind == "bilag" and target.key in self.site.bilag:
-                label = bilag_label(self.site.bilag[target.key])
+                label = bilag_label(self.site.bilag[target.key], ui_of(self.site))
                 public = urls.quote(str(self.site.config.base_url) + target.output)  # printed after the link
                 return (f'<a href="{escape(url)}" class="bilag" data-url="{escape(public)}"{title}>',
                         f' <span class="filinfo">({label})</span></a>')
@@ -172,8 +198,9 @@ def _chrome(site: Site) -> _Chrome:
     if _chrome_cache and _chrome_cache[0][0]() is site:
         return _chrome_cache[0][1]
     footer = _footer(site, urls.quote)
+    ui = ui_of(site)
     chrome = _Chrome(
-        tuple((label, target, urls.quote(target)) for label, target in NAV),
+        tuple((ui.gettext(label), target, urls.quote(target)) for label, target in NAV),
         footer["statement_url"], tuple(footer["footer_pages"]),
     )
     _chrome_cache[:] = [(weakref.ref(site), chrome)]
@@ -211,7 +238,7 @@ def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[st
     """What the search index learns about a page: filters (kind, bodies, organisations, year) and its date."""
     names = [site.config.organisations[slug].name for slug in organisations]
     return {
-        "kind": kind,
+        "kind": ui_of(site).gettext(SEARCH_KIND[kind]),
         "bodies": sorted({body_label(site, slug) for slug in bodies}),
         "organisations": sorted(set(names)),
         "year": date.year if date else None,
@@ -219,15 +246,16 @@ def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[st
     }
 
 
-def joined(names: list[str]) -> str:
-    """'A', 'A og B', 'A, B og C'."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+def joined(names: list[str], ui: UI) -> str:
+    """'A', 'A og B', 'A, B og C' ('A, B and C')."""
+    return names[0] if len(names) == 1 else ui.gettext("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
 
 
 def bodies_name(site: Site, meeting: Meeting) -> str:
     """Who met: the body's name, or for a joint meeting 'Fællesmøde mellem A og B'."""
     names = [site.content.bodies[slug].meta.name for slug in meeting.meta.bodies]
-    return names[0] if len(names) == 1 else f"Fællesmøde mellem {joined(names)}"
+    ui = ui_of(site)
+    return names[0] if len(names) == 1 else ui.gettext("Joint meeting of {bodies}", bodies=joined(names, ui))
 
 
 def _organisations(site: Site, meeting: Meeting) -> list[str]:
@@ -250,12 +278,12 @@ def number_label(number: str) -> str:
     return number if "." in number else f"{number}."
 
 
-def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
+def _meeting_facts(meeting: Meeting, ui: UI) -> dict[str, Any]:
     """What a meeting page shows about the meeting itself, named one by one."""
     meta = meeting.meta
     return {
-        "date": meta.when, "kind": meta.kind, "time": clock(meta.start, meta.end), "place": meta.place,
-        "note": meta.note, "source": meta.source, "attendance": attendance_groups(meta.present, meta.absent),
+        "date": meta.when, "kind": meta.kind, "time": clock(meta.start, meta.end, ui), "place": meta.place,
+        "note": meta.note, "source": meta.source, "attendance": attendance_groups(meta.present, meta.absent, ui),
     }
 
 
@@ -277,10 +305,12 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     page = urls.meeting(meeting)
     body = site.content.bodies[meeting.meta.home]
     name = bodies_name(site, meeting)
+    ui = ui_of(site)
+    kind = ui.gettext(KIND_LABEL[meeting.meta.kind])
     titles = "; ".join(item.title for item in meeting.items)
-    count = f"{len(meeting.items)} punkt" if len(meeting.items) == 1 else f"{len(meeting.items)} punkter"
-    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {name}", f"{meeting_name(site, meeting)}. "
-                      f"{count}: {titles}", head_title=meeting_name(site, meeting))
+    count = ui.ngettext("{n} item", "{n} items", len(meeting.items))
+    context = _common(site, page, f"{kind}: {name}", f"{meeting_name(site, meeting)}. {count}: {titles}",
+                      head_title=meeting_name(site, meeting))
     link = Linker(site, page)
     items = []
     for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
@@ -302,20 +332,20 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "kle": item.meta.kle,
             "document_number": item.meta.document_number,
             "guests": list(item.meta.guests),
-            **item_votes(item.meta),  # votes, minority remarks, members who left: shown after the last decision section
+            **item_votes(item.meta, ui),  # votes, minority remarks, members who left: shown after the last decision section
             "votes_after": next((s.anchor for s in reversed(item.sections) if s.decision), None),
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })
     context.update(
-        meeting=_meeting_facts(meeting),
-        kind_label=KIND_LABEL[meeting.meta.kind],
+        meeting=_meeting_facts(meeting, ui),
+        kind_label=kind,
         body={"name": name},
         home={"name": body.meta.name},
         body_url=link.to(urls.body(body.slug)),
         joint=[{"name": site.content.bodies[slug].meta.name, "url": link.to(urls.body(slug))}
                for slug in meeting.meta.bodies] if len(meeting.meta.bodies) > 1 else [],
-        organisation={"name": joined(sorted({site.config.organisations[o].name for o in _organisations(site, meeting)}))},
+        organisation={"name": joined(sorted({site.config.organisations[o].name for o in _organisations(site, meeting)}), ui)},
         intro=link.fragment(meeting.path, meeting.intro_html),
         items=items,
         pagers=_pagers(site, link, meeting),
@@ -328,32 +358,36 @@ def body_view(site: Site, slug: str) -> PageView:
     page = urls.body(slug)
     body = site.content.bodies[slug]
     organisation = site.config.organisations[body.meta.organisation].name
-    described = lead_text(body.html) or f"Møder i {body.meta.name}, {organisation}: referater og dagsordener."
+    ui = ui_of(site)
+    described = lead_text(body.html) or ui.gettext("Meetings of {body}, {organisation}: minutes and agendas.",
+                                                   body=body.meta.name, organisation=organisation)
     context = _common(site, page, body.meta.name, described, head_title=f"{body.meta.name}, {organisation}")
     link = Linker(site, page)
     years: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for meeting in reversed(site.meetings_by_body.get(slug, [])):
         others = [site.content.bodies[other].meta.name for other in meeting.meta.bodies if other != slug]
         years[meeting.meta.date.year].append({
-            "url": link.to(urls.meeting(meeting)), "date": meeting.meta.when, "kind": KIND_LABEL[meeting.meta.kind],
-            "item_count": len(meeting.items), "joint_with": joined(others) if others else None,
+            "url": link.to(urls.meeting(meeting)), "date": meeting.meta.when, "kind": ui.gettext(KIND_LABEL[meeting.meta.kind]),
+            "item_count": len(meeting.items), "joint_with": joined(others, ui) if others else None,
         })
     context.update(
-        body={"name": body.meta.name, "type": body.meta.type}, description=link.fragment(body.path, body.html),
+        body={"name": body.meta.name, "type": ui.gettext(BODY_TYPE[body.meta.type])}, description=link.fragment(body.path, body.html),
         organisation={"name": site.config.organisations[body.meta.organisation].name}, years=sorted(years.items(), reverse=True),
     )
     return PageView(page, "body.html", context)
 
 
 def bodies_view(site: Site) -> PageView:
-    context = _common(site, urls.BODY_INDEX, "Udvalg og råd",
-                      "Alle råd og udvalg i arkivet med deres møder, referater og dagsordener, ordnet efter organisation.")
+    ui = ui_of(site)
+    context = _common(site, urls.BODY_INDEX, ui.gettext("Councils and committees"),
+                      ui.gettext("Every council and committee in the archive with its meetings, minutes and agendas, "
+                                 "by organisation."))
     link = Linker(site, urls.BODY_INDEX)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for slug, body in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name)):
         meetings = site.meetings_by_body.get(slug, [])
         groups[site.config.organisations[body.meta.organisation].name].append({
-            "url": link.to(urls.body(slug)), "name": body.meta.name, "type": body.meta.type, "count": len(meetings),
+            "url": link.to(urls.body(slug)), "name": body.meta.name, "type": ui.gettext(BODY_TYPE[body.meta.type]), "count": len(meetings),
             "latest": meetings[-1].meta.when if meetings else None,
         })
     context.update(groups=sorted(groups.items()))
@@ -361,15 +395,16 @@ def bodies_view(site: Site) -> PageView:
 
 
 def home_view(site: Site) -> PageView:
+    ui = ui_of(site)
     context = _common(site, urls.HOME, site.config.title, site.config.tagline or
-                      "Referater, dagsordener, strategier og bilag fra råd og udvalg.")
+                      ui.gettext("Minutes, agendas, strategies and attachments of councils and committees."))
     # The front page is the site itself: its title is not '<site> – <site>'.
     context["head_title"] = f"{site.config.title} – {site.config.tagline}" if site.config.tagline else site.config.title
     link = Linker(site, urls.HOME)
     latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
     context.update(
         latest=[{
-            "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": KIND_LABEL[m.meta.kind],
+            "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": ui.gettext(KIND_LABEL[m.meta.kind]),
             "body": bodies_name(site, m),
         } for m in latest],
         bodies=[
@@ -391,9 +426,10 @@ def strategy_view(site: Site, slug: str) -> PageView:
     link = Linker(site, page)
     refs = sorted(site.strategy_refs.get(strategy.path.removeprefix("content/"), []), key=lambda r: (r.meeting.meta.date, item_order(r.item.number)))
     meta = strategy.meta
+    status = ui_of(site).gettext(STRATEGY_STATUS[meta.status]) if meta.status else None
     context.update(
         strategy={"title": meta.title, "owner": meta.owner, "period": meta.period, "adopted": meta.adopted,
-                  "status": meta.status, "source": meta.source},
+                  "status": status, "source": meta.source},
         organisation={"name": site.config.organisations[meta.organisation].name},
         html=link.fragment(strategy.path, strategy.html),
         toc=[(level, anchor, text) for level, anchor, text in strategy.headings if level == 2],
@@ -404,11 +440,13 @@ def strategy_view(site: Site, slug: str) -> PageView:
 
 
 def strategy_index_view(site: Site) -> PageView:
-    context = _common(site, urls.STRATEGY_INDEX, "Strategier",
-                      "Strategier og politikker i arkivet, med de møder, der har behandlet dem.")
+    ui = ui_of(site)
+    context = _common(site, urls.STRATEGY_INDEX, ui.gettext("Strategies"),
+                      ui.gettext("Strategies and policies in the archive, with the meetings that dealt with them."))
     link = Linker(site, urls.STRATEGY_INDEX)
     context.update(strategies=[{
-        "url": link.to(urls.strategy(slug)), "title": s.meta.title, "period": s.meta.period, "status": s.meta.status,
+        "url": link.to(urls.strategy(slug)), "title": s.meta.title, "period": s.meta.period,
+        "status": ui.gettext(STRATEGY_STATUS[s.meta.status]) if s.meta.status else None,
         "organisation": site.config.organisations[s.meta.organisation].name,
     } for slug, s in sorted(site.content.strategies.items(), key=lambda kv: kv[1].meta.title)])
     return PageView(urls.STRATEGY_INDEX, "strategy_index.html", context)
@@ -417,10 +455,16 @@ def strategy_index_view(site: Site) -> PageView:
 def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
     page = info.page
     ref = info.referrers[0] if info.referrers else None
-    meeting_at = f"{bodies_name(site, ref.meeting)}, {long_date(ref.meeting.meta.when)}" if ref else ""
-    item_at = f" til {meeting_at}, pkt. {ref.item.number}: {ref.item.title}" if ref else ""
-    context = _common(site, page, info.title, f"Bilag ({bilag_label(info)}){item_at}. {text or ''}",
-                      head_title=f"Bilag: {info.title}" + (f" ({meeting_at})" if ref else ""))
+    ui = ui_of(site)
+    meeting_at = f"{bodies_name(site, ref.meeting)}, {long_date(ref.meeting.meta.when, ui)}" if ref else ""
+    if ref:
+        described = ui.gettext("Attachment ({label}) to {meeting}, item {number}: {title}.", label=bilag_label(info, ui),
+                               meeting=meeting_at, number=ref.item.number, title=ref.item.title)
+        head = ui.gettext("Attachment: {title} ({meeting})", title=info.title, meeting=meeting_at)
+    else:
+        described = ui.gettext("Attachment ({label}).", label=bilag_label(info, ui))
+        head = ui.gettext("Attachment: {title}", title=info.title)
+    context = _common(site, page, info.title, f"{described} {text or ''}", head_title=head)
     link = Linker(site, page)
     first = info.referrers[0].meeting if info.referrers else None
     context.update(
@@ -428,7 +472,7 @@ def bilag_view(site: Site, info: BilagInfo, text: str | None) -> PageView:
         file_url=link.to(info.file),
         public_file_url=urls.quote(str(site.config.base_url) + info.file),
         file_name=info.file.rsplit("/", 1)[-1],
-        label=bilag_label(info),
+        label=bilag_label(info, ui),
         referrers=[_item_ref(link, site, r) for r in info.referrers],
         text=text,
         search_meta=search_meta(
@@ -491,7 +535,7 @@ def _bilag_years(site: Site) -> dict[str, dict[int, int]]:
 def _sources_of_bilag(site: Site) -> dict[str, list[str]]:
     """For every bilag, the content files with a public link to it, in a stable order."""
     sources: dict[str, set[str]] = defaultdict(set)
-    for (source, _), target in site.targets.items():
+    for (source, _href), target in site.targets.items():
         if target.kind == "bilag":
             sources[target.key].add(source)
     return {rel: sorted(found) for rel, found in sources.items()}
@@ -501,14 +545,15 @@ def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str)
     """A file linking a bilag, as a list shows it: the meeting (with its date), strategy, page or body."""
     entry = site.index[source.removeprefix("content/")]
     content = site.content
+    ui = ui_of(site)
     date = None
     if entry.kind == "meeting":
         meeting = meetings[source]
-        title, date = f"{KIND_LABEL[meeting.meta.kind]}: {bodies_name(site, meeting)}", meeting.meta.when
+        title, date = f"{ui.gettext(KIND_LABEL[meeting.meta.kind])}: {bodies_name(site, meeting)}", meeting.meta.when
     elif entry.kind == "strategy":
-        title = f"Strategi: {content.strategies[entry.key].meta.title}"
+        title = ui.gettext("Strategy: {title}", title=content.strategies[entry.key].meta.title)
     elif entry.kind == "body":
-        title = f"Udvalg og råd: {content.bodies[entry.key].meta.name}"
+        title = ui.gettext("Councils and committees: {name}", name=content.bodies[entry.key].meta.name)
     else:
         title = content.pages[entry.key].meta.title
     return {"title": title, "date": date, "url": link.to(entry.output)}
@@ -516,8 +561,9 @@ def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str)
 
 def bilag_index_view(site: Site) -> PageView:
     """`bilag/`: every body with public bilag, its count and a link to each year's list; then the other bilag."""
-    context = _common(site, urls.BILAG_INDEX, "Bilag",
-                      "Alle offentlige bilag i arkivet, ordnet efter udvalg og råd og efter år.")
+    ui = ui_of(site)
+    context = _common(site, urls.BILAG_INDEX, ui.gettext("Attachments"),
+                      ui.gettext("Every public attachment in the archive, by council or committee and by year."))
     link = Linker(site, urls.BILAG_INDEX)
     bodies = []
     counts = _bilag_years(site)
@@ -539,7 +585,7 @@ def bilag_index_view(site: Site) -> PageView:
 
 
 def _bilag_link(link: Linker, info: BilagInfo) -> dict[str, Any]:
-    return {"url": link.to(info.page), "title": info.title, "label": bilag_label(info)}
+    return {"url": link.to(info.page), "title": info.title, "label": bilag_label(info, ui_of(link.site))}
 
 
 def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) -> PageView:
@@ -547,16 +593,19 @@ def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) ->
     page = urls.bilag_list(slug, year)
     body = site.content.bodies[slug]
     organisation = site.config.organisations[body.meta.organisation].name
-    context = _common(site, page, f"Bilag: {body.meta.name} {year}",
-                      f"Offentlige bilag fra møder i {body.meta.name} ({organisation}) i {year}, nyeste først.",
-                      head_title=f"Bilag: {body.meta.name}, {organisation}, {year}")
+    ui = ui_of(site)
+    context = _common(site, page, ui.gettext("Attachments: {body} {year}", body=body.meta.name, year=year),
+                      ui.gettext("Public attachments of meetings of {body} ({organisation}) in {year}, newest first.",
+                                 body=body.meta.name, organisation=organisation, year=year),
+                      head_title=ui.gettext("Attachments: {body}, {organisation}, {year}", body=body.meta.name,
+                                            organisation=organisation, year=year))
     link = Linker(site, page)
     rows = []
     for info in infos:
         ref = info.referrers[0]
         rows.append({
             **_bilag_link(link, info),
-            "date": ref.meeting.meta.when, "kind": KIND_LABEL[ref.meeting.meta.kind], "number": ref.item.number,
+            "date": ref.meeting.meta.when, "kind": ui.gettext(KIND_LABEL[ref.meeting.meta.kind]), "number": ref.item.number,
             "item_title": ref.item.title, "item_url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
         })
     rows.sort(key=lambda r: (-r["date"].toordinal(), r["kind"], item_order(r["number"]), r["title"], r["url"]))
@@ -572,8 +621,10 @@ def bilag_list_view(site: Site, slug: str, year: int, infos: list[BilagInfo]) ->
 def bilag_other_view(site: Site, infos: list[BilagInfo]) -> PageView:
     """`bilag/oevrige/`: public bilag that no agenda item links, with the pages that do link them."""
     page = urls.BILAG_OTHER
-    context = _common(site, page, "Øvrige bilag",
-                      "Offentlige bilag, som strategier, sider og udvalgsbeskrivelser linker til, men ingen punkter på møder.")
+    ui = ui_of(site)
+    context = _common(site, page, ui.gettext("Other attachments"),
+                      ui.gettext("Public attachments that strategies, pages and descriptions of committees link to, "
+                                 "but no agenda item."))
     link = Linker(site, page)
     sources = _sources_of_bilag(site)
     meetings = {m.path: m for m in site.content.meetings}
@@ -607,14 +658,17 @@ def page_view(site: Site, slug: str) -> PageView:
 
 def was_view(site: Site) -> PageView:
     """`/was/`: a static redirect to the accessibility statement, the address Danish public sites use."""
-    context = _common(site, urls.WAS, "Tilgængelighedserklæring", "Viderestilling til webstedets tilgængelighedserklæring.")
+    ui = ui_of(site)
+    context = _common(site, urls.WAS, ui.gettext("Accessibility statement"),
+                      ui.gettext("Redirects to the site's accessibility statement."))
     context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)))
     return PageView(urls.WAS, "redirect.html", context)
 
 
 def search_view(site: Site) -> PageView:
-    context = _common(site, urls.SEARCH, "Søg i arkivet",
-                      "Søg i referater, dagsordener, strategier og teksten i offentlige bilag.")
+    ui = ui_of(site)
+    context = _common(site, urls.SEARCH, ui.gettext("Search the archive"),
+                      ui.gettext("Search minutes, agendas, strategies and the text of public attachments."))
     link = Linker(site, urls.SEARCH)
     context.update(bodies_url=link.to(urls.BODY_INDEX), bilag_url=link.to(urls.BILAG_INDEX))
     return PageView(urls.SEARCH, "search.html", context)
@@ -622,10 +676,12 @@ def search_view(site: Site) -> PageView:
 
 def not_found_view(site: Site) -> PageView:
     # 404.html is served for any missing path, so its links must be absolute.
-    context = _common(site, urls.NOT_FOUND, "Siden findes ikke", "Siden findes ikke i arkivet. Søg i arkivet, eller gå til forsiden.")
+    ui = ui_of(site)
+    context = _common(site, urls.NOT_FOUND, ui.gettext("Page not found"),
+                      ui.gettext("The page is not in the archive. Search the archive, or go to the front page."))
     base = site.config.base_path
     context["root"] = base
-    context["nav"] = [(label, base + urls.pretty(target), False) for label, target in NAV]
+    context["nav"] = [(ui.gettext(label), base + urls.pretty(target), False) for label, target in NAV]
     context.update(_footer(site, lambda target: base + urls.pretty(target)))
     context.update(home_url=base, search_url=base + "soeg/")
     return PageView(urls.NOT_FOUND, "404.html", context)
