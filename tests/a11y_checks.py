@@ -135,10 +135,10 @@ def tables_have_caption_and_headers(doc: Node, path: str = "") -> list[str]:
     return problems
 
 
-def language(doc: Node, path: str = "") -> list[str]:
-    """<html lang="da">, and every other lang attribute is a well-formed language tag."""
+def language(doc: Node, path: str = "", expected: str = "da") -> list[str]:
+    """<html lang="da"> (the site's interface language, `expected`), and every other lang attribute is a well-formed language tag."""
     html = next((n for n in doc.iter() if n.tag == "html"), None)
-    problems = [] if html is not None and html.attrs.get("lang") == "da" else ['<html> lacks lang="da"']
+    problems = [] if html is not None and html.attrs.get("lang") == expected else [f'<html> lacks lang="{expected}"']
     for node in doc.iter():
         lang = node.attrs.get("lang")
         if lang is not None and not LANG_TAG.match(lang):
