@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from . import i18n
 from .buildcache import DiskCache
 from .config import CONFIG_FILE
 from .errors import Problem
@@ -110,8 +111,12 @@ def _scan(folder: str, rel: str, into: dict[str, os.stat_result]) -> None:
 
 def input_digest(root: Path) -> bytes:
     """A digest of the name, type, size, mtime, inode and ctime of every input file (content/, templates/,
-    static/, site_config.yaml): any edit, move, new or deleted file changes it."""
+    static/, site_config.yaml, and the engine's translation catalogues, which word the interface):
+    any edit, move, new or deleted file changes it."""
     digest = hashlib.blake2b(digest_size=16)
+    for po in sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        info = po.stat()
+        digest.update(f"{po}\0{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}\n".encode())
     for top in (*INPUT_FOLDERS, CONFIG_FILE):
         entries: dict[str, os.stat_result] = {}
         path = root / top

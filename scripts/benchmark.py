@@ -63,7 +63,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 PYTHON = sys.executable
-BUILD_PY = str(REPO / "build.py")
+BUILD_PY = str(REPO / "build.py")  # run with --lang en: the summaries parsed below are the English ones
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -379,7 +379,7 @@ def measure_serve(root: Path, meeting: Path, url_path: str, edits: int = 3) -> l
     load = os.getloadavg()[0]
     cpu_before = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
     started = time.perf_counter()
-    process = subprocess.Popen([PYTHON, BUILD_PY, "--root", str(root), "serve", "--port", str(port)],
+    process = subprocess.Popen([PYTHON, BUILD_PY, "--lang", "en", "--root", str(root), "serve", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     sampler = TreeSampler(process.pid)
     lines: list[str] = []
@@ -500,9 +500,9 @@ def main() -> int:
         out = work / "output"
         print()
         print(HEADER, flush=True)
-        build = [PYTHON, BUILD_PY, "--root", str(root), "build", "--output", str(out)]
+        build = [PYTHON, BUILD_PY, "--lang", "en", "--root", str(root), "build", "--output", str(out)]
         if "check-cold" in steps:
-            run_step("check, cold (empty bilag text cache)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
+            run_step("check, cold (empty bilag text cache)", [PYTHON, BUILD_PY, "--lang", "en", "--root", str(root), "check"])
         if "build-cold" in steps:
             run_step("build, cold (fresh output folder, empty text cache)", build, "includes Pagefind and the leak gate")
             _, gate = run_step("  leak gate, on its own (check untimed)", [*me, "--step", "leakgate", "--root", str(root), "--out", str(out)],
@@ -510,7 +510,7 @@ def main() -> int:
             for name, label in (("fingerprints", "  of which leak gate: fingerprints"), ("scan", "  of which leak gate: scan output")):
                 print(Step(label, gate[name]["wall"], gate[name]["cpu"], load=gate[name]["load"]).row(), flush=True)
         if "check-warm" in steps:
-            run_step("check, warm (second run; text cache filled)", [PYTHON, BUILD_PY, "--root", str(root), "check"])
+            run_step("check, warm (second run; text cache filled)", [PYTHON, BUILD_PY, "--lang", "en", "--root", str(root), "check"])
         if "build-noop" in steps:
             run_step("build, no-op (again into the same output)", build, "incremental: nothing changed")
         if "build-edit" in steps:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from raadsarkiv.attendance import attendance_groups, person_id
+from raadsarkiv.i18n import UI
 from raadsarkiv.errors import Problems
 from raadsarkiv.frontmatter import parse_yaml
 from raadsarkiv.model import MeetingMeta
@@ -36,8 +37,9 @@ def test_a_name_alone_is_a_person_with_an_id_from_the_name() -> None:
 
 
 def test_groups_leave_out_what_is_empty() -> None:
-    groups = attendance_groups(meta().present, meta().absent)
+    groups = attendance_groups(meta().present, meta().absent, UI("da"))
     assert [g["heading"] for g in groups] == ["Til stede", "Fraværende"]
+    assert [g["heading"] for g in attendance_groups(meta().present, meta().absent, UI("en"))] == ["Present", "Absent"]
     assert groups[1]["people"][0] == {"name": "Bo Berg", "role": None, "party": None, "details": []}
 
 

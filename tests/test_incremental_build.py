@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from raadsarkiv import incremental
+from raadsarkiv import i18n, incremental
 from raadsarkiv.errors import BuildFailed
 from raadsarkiv.pipeline import build
 
@@ -53,6 +53,8 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ("change a page title (every footer)", lambda root: edit(root / "content/pages/om.md", "title: Om arkivet", "title: Om dette arkiv")),
     ("change a template", lambda root: edit(root / "templates/base.html", "</footer>", "<p>Ny linje i sidefoden.</p></footer>")),
     ("change the settings", lambda root: edit(root / "site_config.yaml", "\ntitle: Rådsarkiv\n", "\ntitle: Rådsarkivet\n")),
+    ("switch the interface to English", lambda root: (root / "site_config.yaml").write_text(
+        "language: en\n" + (root / "site_config.yaml").read_text(encoding="utf-8"), encoding="utf-8")),
     ("change a static file", lambda root: (root / "static/style.css").write_text(
         (root / "static/style.css").read_text(encoding="utf-8") + "\n/* ændret */\n", encoding="utf-8")),
     ("replace a bilag by another file of the same size", lambda root: (
@@ -82,6 +84,25 @@ def test_incremental_build_equals_a_full_build_after_each_edit(tmp_path: Path) -
             rewritten = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if before.get(p) != p.stat().st_ino}
             assert rewritten == {MEETING_PAGE}  # every other page is the same file (a hard link), not a new copy
         assert build(root, out).unchanged, what
+
+
+def test_a_changed_catalogue_renders_every_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface's translations are part of what a build depends on: a new wording reaches every page."""
+    root = copy_project(tmp_path / "project")
+    out, reference = root / "output", tmp_path / "reference"
+    build(root, out)
+    locale = shutil.copytree(i18n.LOCALE_DIR, tmp_path / "locale")
+    po = locale / "da" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Til toppen"', 'msgstr "Tilbage til toppen"'), encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    i18n.translations.cache_clear()
+    try:
+        built = build(root, out)
+        assert not built.unchanged and built.rendered > 20
+        assert "Tilbage til toppen" in (out / MEETING_PAGE).read_text(encoding="utf-8")
+        assert tree(out) == full_build(root, reference)
+    finally:
+        i18n.translations.cache_clear()
 
 
 def test_an_output_changed_by_hand_is_repaired(tmp_path: Path) -> None:

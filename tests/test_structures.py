@@ -99,13 +99,15 @@ def test_a_year_only_date_is_a_year_everywhere(tmp_path: Path) -> None:
     """`date: 2014`: shown as '2014', published at …/2014-referat/, in the year filter, never as 1 January."""
     import datetime as dt
 
+    from raadsarkiv.i18n import UI
     from raadsarkiv.model import MeetingMeta, When
-    from raadsarkiv.render import date_da
+    from raadsarkiv.views import long_date
 
     meta = MeetingMeta.model_validate({"body": "x", "date": 2014, "kind": "referat"})
     assert (meta.date, meta.precision, meta.when.isoformat()) == (dt.date(2014, 1, 1), "year", "2014")
-    assert date_da(meta.when) == date_da(meta.when, "weekday") == "2014"
-    assert date_da(When(dt.date(2014, 3, 1), "month")) == "marts 2014"
+    assert long_date(meta.when, UI("da")) == long_date(meta.when, UI("da"), "weekday") == "2014"
+    assert long_date(When(dt.date(2014, 3, 1), "month"), UI("da")) == "marts 2014"
+    assert long_date(When(dt.date(2014, 3, 1), "month"), UI("en")) == "March 2014"
     assert MeetingMeta.model_validate({"body": "x", "date": "2014", "kind": "referat"}).when.isoformat() == "2014"
 
     from conftest import copy_project
