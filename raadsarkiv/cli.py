@@ -31,45 +31,45 @@ def _parser() -> argparse.ArgumentParser:
     # --lang is accepted before and after the command; SUPPRESS keeps a subcommand from resetting it.
     language = argparse.ArgumentParser(add_help=False)
     language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                          help="language of messages: da (Danish) or en (English); default: from the environment's "
-                               "locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it is English, else Danish")
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the Rådsarkiv static archive.", parents=[language])
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (with content/ and site_config.yaml)")
+                          help=_("language of messages: da (Danish) or en (English); default: from the environment's "
+                               "locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it is English, else Danish"))
+    parser = argparse.ArgumentParser(prog="build.py", description=_("Build the Rådsarkiv static archive."), parents=[language])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help=_("project folder (with content/ and site_config.yaml)"))
     commands = parser.add_subparsers(dest="command", parser_class=_with_parents([language]))
-    format_help = "how to print problems: text (default), github (GitHub Actions annotations) or json"
-    build_cmd = commands.add_parser("build", help="validate and write the site to output/ (default)")
-    build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: ROOT/output)")
+    format_help = _("how to print problems: text (default), github (GitHub Actions annotations) or json")
+    build_cmd = commands.add_parser("build", help=_("validate and write the site to output/ (default)"))
+    build_cmd.add_argument("--output", type=Path, default=None, help=_("output folder (default: ROOT/output)"))
     build_cmd.add_argument("--format", choices=FORMATS, default="text", help=format_help)
     build_cmd.add_argument("--full", action="store_true",
-                           help="rebuild everything, ignoring what the last build into the same folder left in .cache/build/")
-    check_cmd = commands.add_parser("check", help="validate content without writing anything")
+                           help=_("rebuild everything, ignoring what the last build into the same folder left in .cache/build/"))
+    check_cmd = commands.add_parser("check", help=_("validate content without writing anything"))
     check_cmd.add_argument("--format", choices=FORMATS, default="text", help=format_help)
-    serve_cmd = commands.add_parser("serve", help="live preview: build, serve and rebuild on every save")
-    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    commands.add_parser("schema", help="write the JSON Schemas for front matter and site_config.yaml to schema/")
-    new_cmd = commands.add_parser("new", help="create a new meeting, body or strategy file")
+    serve_cmd = commands.add_parser("serve", help=_("live preview: build, serve and rebuild on every save"))
+    serve_cmd.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: 127.0.0.1, this computer only)"))
+    serve_cmd.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
+    commands.add_parser("schema", help=_("write the JSON Schemas for front matter and site_config.yaml to schema/"))
+    new_cmd = commands.add_parser("new", help=_("create a new meeting, body or strategy file"))
     kinds = new_cmd.add_subparsers(dest="what", required=True)
-    meeting = kinds.add_parser("meeting", help="a new meeting: content/meetings/BODY/DATE-KIND.md")
-    meeting.add_argument("--body", required=True, help="the body's slug (file name in content/bodies/ without .md)")
-    meeting.add_argument("--date", required=True, help="meeting date, YYYY-MM-DD")
+    meeting = kinds.add_parser("meeting", help=_("a new meeting: content/meetings/BODY/DATE-KIND.md"))
+    meeting.add_argument("--body", required=True, help=_("the body's slug (file name in content/bodies/ without .md)"))
+    meeting.add_argument("--date", required=True, help=_("meeting date, YYYY-MM-DD"))
     meeting.add_argument("--kind", choices=("referat", "dagsorden"), default="referat")
-    body = kinds.add_parser("body", help="a new council or committee: content/bodies/SLUG.md")
-    body.add_argument("slug", help="file name without .md: lowercase a-z, 0-9 and '-'")
-    body.add_argument("--name", required=True, help="the body's name, e.g. Integrationsrådet")
-    body.add_argument("--organisation", required=True, help="an organisation id from site_config.yaml")
-    body.add_argument("--type", default="udvalg", help="råd, udvalg, byråd, bestyrelse or andet (default: udvalg)")
-    strategy = kinds.add_parser("strategy", help="a new strategy: content/strategies/SLUG.md")
-    strategy.add_argument("slug", help="file name without .md: lowercase a-z, 0-9 and '-'")
+    body = kinds.add_parser("body", help=_("a new council or committee: content/bodies/SLUG.md"))
+    body.add_argument("slug", help=_("file name without .md: lowercase a-z, 0-9 and '-'"))
+    body.add_argument("--name", required=True, help=_("the body's name, e.g. Integrationsrådet"))
+    body.add_argument("--organisation", required=True, help=_("an organisation id from site_config.yaml"))
+    body.add_argument("--type", default="udvalg", help=_("råd, udvalg, byråd, bestyrelse or andet (default: udvalg)"))
+    strategy = kinds.add_parser("strategy", help=_("a new strategy: content/strategies/SLUG.md"))
+    strategy.add_argument("slug", help=_("file name without .md: lowercase a-z, 0-9 and '-'"))
     strategy.add_argument("--title", required=True)
-    strategy.add_argument("--organisation", required=True, help="an organisation id from site_config.yaml")
-    importer = commands.add_parser("import", help="turn published minutes (PDF, Word, HTML, text) into meeting files")
-    importer.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER", help="documents, or folders of them")
-    importer.add_argument("--body", required=True, help="the body's slug (file name in content/bodies/ without .md)")
-    importer.add_argument("--date", default=None, help="meeting date YYYY-MM-DD (default: from the document or file name)")
+    strategy.add_argument("--organisation", required=True, help=_("an organisation id from site_config.yaml"))
+    importer = commands.add_parser("import", help=_("turn published minutes (PDF, Word, HTML, text) into meeting files"))
+    importer.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER", help=_("documents, or folders of them"))
+    importer.add_argument("--body", required=True, help=_("the body's slug (file name in content/bodies/ without .md)"))
+    importer.add_argument("--date", default=None, help=_("meeting date YYYY-MM-DD (default: from the document or file name)"))
     importer.add_argument("--kind", choices=("referat", "dagsorden"), default=None,
-                          help="default: from the document or file name, else referat")
-    importer.add_argument("--force", action="store_true", help="replace existing meeting files (a summary of the changes is shown)")
+                          help=_("default: from the document or file name, else referat"))
+    importer.add_argument("--force", action="store_true", help=_("replace existing meeting files (a summary of the changes is shown)"))
     return parser
 
 
@@ -116,8 +116,12 @@ def _new(root: Path, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for build.py."""
+    # The language first (from --lang wherever it stands, else the environment), so that --help speaks it too.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", default=None)
+    chosen = early.parse_known_args(argv)[0].lang
+    set_message_language(chosen if chosen in LANGUAGES else None)  # a wrong one is refused by the full parser below
     args = _parser().parse_args(argv)
-    set_message_language(getattr(args, "lang", None))
     root: Path = args.root
     if args.command == "serve":
         from .serve import serve
