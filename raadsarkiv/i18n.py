@@ -2,7 +2,7 @@
 
 Every text is written in English in the source: that is the msgid. The Danish translations are in
 one gettext catalogue, `raadsarkiv/locale/da/LC_MESSAGES/messages.po`, extracted with Babel
-(`babel.cfg`, `scripts/update-catalogues`; see docs/translating.md). English needs no catalogue.
+(`babel.cfg`, `scripts/update_catalogues.py`; see docs/translating.md). English needs no catalogue.
 
 Two languages are chosen independently:
 
@@ -10,7 +10,7 @@ Two languages are chosen independently:
   environment's locale: English when LANGUAGE, LC_ALL, LC_MESSAGES or LANG — the first one set —
   names English, Danish otherwise). Messages use `_()` and `ngettext()` below;
 - the **UI language** of the site (`language:` in site_config.yaml), used by the templates
-  (Jinja2's i18n extension, render.py) and the labels views.py computes, through `translations()`.
+  (Jinja2's i18n extension, render.py) and the labels views.py computes, through `UI` below.
 
 Catalogues are compiled in memory on first use (Babel's read_po and write_mo, then
 gettext.GNUTranslations): no compiled .mo file is committed or installed, and an edited .po file

@@ -79,7 +79,7 @@ def test_parallel_render_raises_a_page_error_as_serial(tmp_path: Path, monkeypat
     """A page that fails in a worker fails the build with the error serial rendering raises."""
     root = copy_project(tmp_path)
     template = root / "templates" / "meeting.html"
-    template.write_text(template.read_text(encoding="utf-8").replace("{{ item.title }}", "{{ item.no_such_key }}", 1), encoding="utf-8")
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ item.title|content }}", "{{ item.no_such_key }}", 1), encoding="utf-8")
     checked = check(root)
     assert checked.site is not None
     with pytest.raises(UndefinedError) as serial:
