@@ -116,7 +116,7 @@ def test_edit_error_and_recovery(server: Server) -> None:
     edit(meeting, "### Økonomi", "### Økonomii")
     wait_for(lambda: fetch(server.url + PAGE)[0] == 500)
     status, page = fetch(server.url + PAGE)
-    assert "Fejl i indholdet" in page
+    assert "Errors in the content" in page  # English, as every test (conftest.py); Danish: test_messages_language.py
     line = meeting.read_text(encoding="utf-8").split("\n").index("### Økonomii") + 1
     assert f"{MEETING}:{line}: unknown section &#x27;Økonomii&#x27;" in page
     assert "### Økonomii" in page  # the offending line itself
