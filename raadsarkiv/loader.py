@@ -369,15 +369,16 @@ def _meta(model: type[M], shown: str, split_file: SplitFile, problems: Problems)
     return None if split_file.front_failed else validate(model, split_file.front, shown, problems)
 
 
-def _check_body_only(shown: str, split_file: SplitFile, vocabulary: Vocabulary, problems: Problems, meeting: bool) -> bool:
+def _check_body_only(shown: str, split_file: SplitFile, vocabulary: Vocabulary, problems: Problems, kind: str) -> bool:
     """A file whose front matter is wrong: its body's errors are reported together with the front matter's.
 
-    Nothing that depends on the front matter is checked (item metadata, attendance, reviewed CPR numbers),
-    so no follow-on errors appear; the file is not loaded (False)."""
-    if meeting:
+    The body is parsed as its loader would (`kind`: meeting, body or document). Nothing that depends on the
+    front matter is checked (item metadata, attendance, reviewed CPR numbers), so no follow-on errors
+    appear; the file is not loaded (False)."""
+    if kind == "meeting":
         parse_meeting_body(shown, split_file.body, split_file.body_line, MeetingMeta.model_construct(), vocabulary, problems)
     else:
-        parse_document(shown, split_file.body, split_file.body_line, problems)
+        parse_document(shown, split_file.body, split_file.body_line, problems, heading_ids=kind != "body")
     return False
 
 
@@ -389,13 +390,13 @@ def _load_body(shown: str, rel: str, split_file: SplitFile, content: Content, vo
         _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.bodies[slug] = Body(slug, shown, meta, parsed.html, parsed.links, _key_lines(split_file))
         return True
-    return _check_body_only(shown, split_file, vocabulary, problems, meeting=False) if meta is None else False
+    return _check_body_only(shown, split_file, vocabulary, problems, kind="body") if meta is None else False
 
 
 def _load_meeting(shown: str, rel: str, split_file: SplitFile, content: Content, vocabulary: Vocabulary, problems: Problems) -> bool:
     meta = _meta(MeetingMeta, shown, split_file, problems)
     if meta is None:
-        return _check_body_only(shown, split_file, vocabulary, problems, meeting=True)
+        return _check_body_only(shown, split_file, vocabulary, problems, kind="meeting")
     check_attendance(shown, meta, split_file.front, problems)
     check_votes(shown, meta, split_file.front, problems)
     item_lines = {str(path[1]): line for path, line in split_file.front.lines.items() if len(path) == 2 and path[0] == "items"}
@@ -422,7 +423,7 @@ def _load_strategy(shown: str, rel: str, split_file: SplitFile, content: Content
             slug, shown, meta, parsed.html, parsed.anchors, parsed.headings, parsed.links, _key_lines(split_file)
         )
         return True
-    return _check_body_only(shown, split_file, vocabulary, problems, meeting=False) if meta is None else False
+    return _check_body_only(shown, split_file, vocabulary, problems, kind="document") if meta is None else False
 
 
 def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, vocabulary: Vocabulary, problems: Problems) -> bool:
@@ -433,7 +434,7 @@ def _load_page(shown: str, rel: str, split_file: SplitFile, content: Content, vo
         _scan_document(shown, split_file, parsed.html, meta.reviewed_cpr, problems, parsed.links)
         content.pages[slug] = Page(slug, shown, meta, parsed.html, parsed.anchors, parsed.links)
         return True
-    return _check_body_only(shown, split_file, vocabulary, problems, meeting=False) if meta is None else False
+    return _check_body_only(shown, split_file, vocabulary, problems, kind="document") if meta is None else False
 
 
 def _link_fragments(links: list[LinkRef]) -> list[Fragment]:
