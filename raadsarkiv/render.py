@@ -7,7 +7,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -35,10 +35,14 @@ def date_da(value: dt.date | When, style: str = "long") -> str:
     return long_date(value, DATE_PATTERNS[style])
 
 
-def make_environment(templates: Path) -> Environment:
-    """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`)."""
+def make_environment(folders: Sequence[Path]) -> Environment:
+    """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`).
+
+    `folders` are searched in order, the first match wins: theme.template_folders(root), the
+    site's templates/ before the theme's, so a site overrides a template by its name.
+    """
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=FileSystemLoader([str(folder) for folder in folders]),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from raadsarkiv.pipeline import build
+from raadsarkiv.theme import THEME
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,10 +23,18 @@ CHROMIUM_ARGS = [
 
 
 def copy_project(target: Path) -> Path:
-    """A copy of the project's inputs (content, templates, static, config) to build elsewhere."""
-    for name in ("content", "templates", "static"):
-        shutil.copytree(REPO / name, target / name)
+    """A copy of the sample archive's inputs (content, config) to build elsewhere; the theme is the package's."""
+    shutil.copytree(REPO / "content", target / "content")
     shutil.copy(REPO / "site_config.yaml", target / "site_config.yaml")
+    return target
+
+
+def override(root: Path, rel: str) -> Path:
+    """Give the site `root` its own copy of the default theme's file `rel` (`templates/base.html`,
+    `static/style.css`), which replaces the theme's; returns it, for the test to change."""
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(THEME / rel, target)
     return target
 
 
