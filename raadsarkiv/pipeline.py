@@ -90,6 +90,7 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     static_files = theme.static_files(root, problems)
     if config is None:
         return Checked(problems.all(), None, set())
+    theme.check(root, config, static_files, problems)
     linker.check(content, config, problems)
     if urls.STATEMENT_SLUG not in content.pages:
         problems.warning(f"content/pages/{urls.STATEMENT_SLUG}.md", 1,
