@@ -67,21 +67,6 @@ def test_init_gitlab_writes_gitlab_ci_instead_of_the_github_workflow(tmp_path: P
     assert pipeline["check"]["script"] == ["raadsarkiv check"]
 
 
-def test_the_site_workflow_checks_pull_requests_and_publishes_without_cancelling(tmp_path: Path) -> None:
-    workflow = yaml.safe_load((SITE_TEMPLATE / "dot-github/workflows/publish.yml").read_text(encoding="utf-8"))
-    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
-    assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
-    assert triggers["schedule"] == [{"cron": "*/15 * * * *"}]
-    check_job, publish = workflow["jobs"]["check"], workflow["jobs"]["publish"]
-    assert check_job["concurrency"]["cancel-in-progress"] is True
-    assert publish["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-    runs = [step.get("run") for step in check_job["steps"]] + [step.get("run") for step in publish["steps"]]
-    assert "raadsarkiv check --format github" in runs and "raadsarkiv build --format github" in runs
-    assert all(step["with"] == {"fetch-depth": 0} for job in (check_job, publish) for step in job["steps"]
-               if step.get("uses", "").startswith("actions/checkout"))
-    assert any(step.get("uses", "").startswith("actions/cache") and step["with"]["path"] == ".cache" for step in publish["steps"])
-
-
 @pytest.mark.parametrize("prepare", ["a file inside", "a file"])
 def test_init_refuses_a_folder_that_is_not_empty_and_changes_nothing(tmp_path: Path, prepare: str,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
