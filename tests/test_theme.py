@@ -42,9 +42,10 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive with its own home page template and static file, and a logo, colours and footer
     set in site_config.yaml; returns its output folder."""
     root = copy_project(tmp_path_factory.mktemp("themed"))
-    home = override(root, "templates/home.html")
-    home.write_text(home.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}\n<p class=\"egen\">Velkommen til vores arkiv.</p>", 1),
-                    encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates/home.html").write_text(
+        '{% extends "theme/home.html" %}\n{% block main %}\n<p class="egen">Velkommen til vores arkiv.</p>\n{{ super() }}\n{% endblock %}\n',
+        encoding="utf-8")
     (root / "static").mkdir(exist_ok=True)
     (root / "static/kommune-logo.svg").write_bytes(LOGO)
     _configure(root, THEME_SETTINGS)
@@ -52,9 +53,12 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "output"
 
 
-def test_an_overridden_template_is_used_and_the_rest_comes_from_the_theme(themed: Path) -> None:
+def test_an_overridden_template_is_used_and_the_rest_comes_from_the_theme(themed: Path, sample_site: Path) -> None:
     home = _read(themed, "index.html")
     assert '<p class="egen">Velkommen til vores arkiv.</p>' in home
+    # The site's home.html extends the theme's (`theme/home.html`): the theme's main block follows.
+    theme_main = _read(sample_site, "index.html").split("<main", 1)[1].split(">", 1)[1].split("</main>")[0]
+    assert theme_main.strip() in home
     meeting = _read(themed, "udvalg/eksempeludvalget/2024-01-22-referat/index.html")
     assert "egen" not in meeting and "Lukket punkt" in meeting  # the theme's meeting.html
     # Both extend the theme's base.html: same header and footer.
