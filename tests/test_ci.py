@@ -38,6 +38,8 @@ def test_the_repositorys_workflow_tests_before_publishing_and_never_cancels_a_de
     assert jobs["check"]["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
     assert "raadsarkiv build --format github" in _steps(publish, "run")
     assert "actions/deploy-pages@v4" in _steps(publish, "uses")
+    upload = next(step for step in publish["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "output/"
     for name in ("check", "publish"):
         assert _checkouts_fetch_history(jobs[name]), name
         caches = [step["with"] for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/cache@")]
