@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from raadsarkiv.init import init_site
 from raadsarkiv.pipeline import build
 from raadsarkiv.theme import THEME
 
@@ -35,6 +36,23 @@ def override(root: Path, rel: str) -> Path:
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(THEME / rel, target)
+    return target
+
+
+THEMED_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#005a8c"/></svg>\n'
+THEMED_COLOURS = '  colours:\n    link: "#00507a"\n    accent: "#7a0050"\n  logo: logo.svg\n'
+
+
+def themed_archive(target: Path) -> Path:
+    """A new archive (`raadsarkiv init`) with a logo and colours set in its site_config.yaml (and the footer
+    `init` writes there); returns its folder, not built."""
+    init_site(target)
+    config = target / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  colours: {}\n" in text
+    config.write_text(text.replace("\n  colours: {}\n", "\n" + THEMED_COLOURS, 1), encoding="utf-8")
+    (target / "static").mkdir()
+    (target / "static/logo.svg").write_text(THEMED_LOGO, encoding="utf-8")
     return target
 
 

@@ -11,28 +11,14 @@ from pathlib import Path
 import pytest
 
 from a11y_browser import axe_violations, horizontal_overflow
-from conftest import REPO, serve
-from raadsarkiv.init import init_site
+from conftest import REPO, serve, themed_archive
 
-LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#005a8c"/></svg>\n'
-SETTINGS = """
-  colours:
-    link: "#00507a"
-    accent: "#7a0050"
-  logo: logo.svg
-"""
 PAGES = {"home": "", "meeting": "udvalg/byraadet/2025-01-28-referat/"}
 
 
 @pytest.fixture(scope="module")
 def themed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("themed") / "arkiv"
-    init_site(site)
-    config = site / "site_config.yaml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("\n  colours: {}\n", "\n" + SETTINGS.lstrip("\n"), 1), encoding="utf-8")
-    (site / "static").mkdir()
-    (site / "static/logo.svg").write_text(LOGO, encoding="utf-8")
+    site = themed_archive(tmp_path_factory.mktemp("themed") / "arkiv")
     # In a process of its own: Pagefind's indexing runs an event loop, which Playwright's would be in the way of.
     built = subprocess.run([sys.executable, "-m", "raadsarkiv", "--site", str(site), "build"], capture_output=True,
                            text=True, env={"PYTHONPATH": str(REPO)}, timeout=300)
