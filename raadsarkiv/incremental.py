@@ -114,7 +114,9 @@ def input_digest(root: Path) -> bytes:
     static/, site_config.yaml) and of the package's theme (an edited or upgraded default theme): any edit,
     move, new or deleted file changes it."""
     digest = hashlib.blake2b(digest_size=16)
-    for top, path in [(name, root / name) for name in (*INPUT_FOLDERS, CONFIG_FILE)] + [("(theme)/templates", THEME_TEMPLATES), ("(theme)/static", THEME_STATIC)]:
+    tops = [(name, root / name) for name in (*INPUT_FOLDERS, CONFIG_FILE)]
+    tops += [("(theme)/templates", THEME_TEMPLATES), ("(theme)/static", THEME_STATIC)]
+    for top, path in tops:
         entries: dict[str, os.stat_result] = {}
         try:
             entries[top] = path.lstat()

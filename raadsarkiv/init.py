@@ -62,14 +62,13 @@ def init_site(folder: Path, ci: str = "github") -> list[Path]:
         raise InitError(f"{folder} is not empty; give the name of a new or empty folder, so nothing there is overwritten")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        written = []
+        written, engine = [], requirement()
         for rel, source in template_files(ci).items():
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(source.read_text(encoding="utf-8").replace("__REQUIREMENT__", requirement()), encoding="utf-8")
+            target.write_text(source.read_text(encoding="utf-8").replace("__REQUIREMENT__", engine), encoding="utf-8")
             written.append(target)
         written += write_schemas(folder)  # for editors' tools (.vscode/settings.json maps them)
     except OSError as exc:
         raise InitError(f"cannot write the new archive in {folder}: {exc.strerror or exc}") from exc
     return written
-
