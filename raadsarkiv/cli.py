@@ -1,4 +1,7 @@
-"""Command line: `build` (default), `check`, `serve`, `new`, `import` and `schema`. Exit 1 on content errors, never a traceback."""
+"""Command line: `build` (default), `check`, `serve`, `new`, `import`, `schema` and `init`. Exit 1 on content errors, never a traceback.
+
+The `raadsarkiv` command (and `python -m raadsarkiv`); the sample archive's build.py calls the same `main`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from . import __version__
 from .errors import BuildFailed, Problem
+from .init import CI_CHOICES, InitError, init_site
 from .formats import FORMATS, report as report_as
 from .i18n import LANGUAGES, _, set_message_language
 from .pipeline import build, check
@@ -27,15 +32,22 @@ def _prefix(root: Path) -> str:
     return "" if relative == "." else Path(relative).as_posix()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     # --lang is accepted before and after the command; SUPPRESS keeps a subcommand from resetting it.
     language = argparse.ArgumentParser(add_help=False)
     language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                           help=_("language of messages: da (Danish) or en (English); default: from the environment's "
-                               "locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it is English, else Danish"))
-    parser = argparse.ArgumentParser(prog="build.py", description=_("Build the Rådsarkiv static archive."), parents=[language])
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help=_("project folder (with content/ and site_config.yaml)"))
+                                 "locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it is English, else Danish"))
+    parser = argparse.ArgumentParser(prog=prog, description=_("Build the Rådsarkiv static archive."), parents=[language])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--site", "--root", dest="root", type=Path, default=Path.cwd(),
+                        help=_("the site folder (with content/ and site_config.yaml); default: the current folder"))
     commands = parser.add_subparsers(dest="command", parser_class=_with_parents([language]))
+    init_cmd = commands.add_parser("init", help=_("start a new archive in a new or empty folder"))
+    init_cmd.add_argument("folder", type=Path, help=_("the folder to create, e.g. mit-arkiv"))
+    init_cmd.add_argument("--ci", choices=CI_CHOICES, default="github",
+                          help=_("the publishing pipeline to write: github (GitHub Actions and Pages, default) or gitlab "
+                                 "(GitLab CI and Pages)"))
     format_help = _("how to print problems: text (default), github (GitHub Actions annotations) or json")
     build_cmd = commands.add_parser("build", help=_("validate and write the site to output/ (default)"))
     build_cmd.add_argument("--output", type=Path, default=None, help=_("output folder (default: ROOT/output)"))
@@ -47,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help=_("live preview: build, serve and rebuild on every save"))
     serve_cmd.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: 127.0.0.1, this computer only)"))
     serve_cmd.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
-    commands.add_parser("schema", help=_("write the JSON Schemas for front matter and site_config.yaml to schema/"))
+    commands.add_parser("schema", help=_("copy the JSON Schemas for front matter and site_config.yaml into schema/, for editors' tools"))
     new_cmd = commands.add_parser("new", help=_("create a new meeting, body or strategy file"))
     kinds = new_cmd.add_subparsers(dest="what", required=True)
     meeting = kinds.add_parser("meeting", help=_("a new meeting: content/meetings/BODY/DATE-KIND.md"))
@@ -94,7 +106,20 @@ def _import(root: Path, args: argparse.Namespace) -> int:
     return import_paths(root, list(args.paths), Options(args.body, date, args.kind, args.force))
 
 
-def _new(root: Path, args: argparse.Namespace) -> int:
+def _init(args: argparse.Namespace, prog: str) -> int:
+    try:
+        created = init_site(args.folder, args.ci)
+    except InitError as exc:
+        print(_("error: {problem}", problem=exc), file=sys.stderr)
+        return 1
+    print(_("Created a new archive in {folder} ({count} files). Next:", folder=args.folder, count=len(created)))
+    print(f"  cd {args.folder}\n  {prog} serve      # " + _("preview it on http://localhost:8000/"))
+    print(f"  {prog} build      # " + _("write the site to output/"))
+    print(_("Then fill in site_config.yaml and content/pages/tilgaengelighed.md; README.md says what goes where."))
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace, prog: str) -> int:
     from .scaffold import ScaffoldError, new_body, new_meeting, new_strategy
 
     try:
@@ -110,25 +135,27 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     for path in created:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         print(_("Created {path}", path=f"{shown}{'/' if path.is_dir() else ''}"))
-    print(_("Fill it in, then preview it with `python build.py serve` or check it with `python build.py check`."))
+    print(_("Fill it in, then preview it with `{serve}` or check it with `{check}`.", serve=f"{prog} serve", check=f"{prog} check"))
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point for build.py."""
+def main(argv: list[str] | None = None, prog: str = "raadsarkiv") -> int:
+    """Entry point of the `raadsarkiv` command; `prog` is how it was called, shown in help and hints."""
     # The language first (from --lang wherever it stands, else the environment), so that --help speaks it too.
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang", default=None)
     chosen = early.parse_known_args(argv)[0].lang
     set_message_language(chosen if chosen in LANGUAGES else None)  # a wrong one is refused by the full parser below
-    args = _parser().parse_args(argv)
+    args = _parser(prog).parse_args(argv)
     root: Path = args.root
+    if args.command == "init":
+        return _init(args, prog)
     if args.command == "serve":
         from .serve import serve
 
         return serve(root, args.host, args.port)
     if args.command == "new":
-        return _new(root, args)
+        return _new(root, args, prog)
     if args.command == "import":
         return _import(root, args)
     if args.command == "schema":

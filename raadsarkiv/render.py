@@ -7,13 +7,15 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from jinja2 import (
+    ChoiceLoader,
     Environment,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateError,
     select_autoescape,
@@ -22,21 +24,29 @@ from markupsafe import Markup, escape
 
 from .i18n import DEFAULT_LANGUAGE, UI
 from .model import When
+from .theme import THEME_TEMPLATES
 from .views import PageView, long_date
-
 
 CONTENT_LANGUAGE = "da"  # the language content files are written in: Danish municipalities' minutes
 
 
-def make_environment(templates: Path, language: str = DEFAULT_LANGUAGE) -> Environment:
+def make_environment(folders: Sequence[Path], language: str = DEFAULT_LANGUAGE) -> Environment:
     """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`).
+
+    `folders` are searched in order, the first match wins: theme.template_folders(root), the
+    site's templates/ before the theme's, so a site overrides a template by its name. The theme's
+    own templates are also reachable as `theme/<name>`, so a site's `base.html` can extend
+    `theme/base.html` and replace only some of its blocks (docs/theming.md).
 
     Interface text goes through the site's language (`language:` in site_config.yaml, docs/translating.md):
     `{{ _("Minutes") }}`, `{{ _("Attachments: {body}", body=name) }}` and `{{ ngettext("{n} item", "{n} items", n) }}`
     (Jinja2's i18n extension with our catalogue), and `{{ date|date }}` / `{{ date|date("weekday") }}` for dates.
     """
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=ChoiceLoader([
+            FileSystemLoader([str(folder) for folder in folders]),
+            PrefixLoader({"theme": FileSystemLoader(str(THEME_TEMPLATES))}),
+        ]),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
