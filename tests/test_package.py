@@ -86,6 +86,7 @@ def test_a_fresh_virtualenv_inits_and_builds_a_site(dist: Path, tmp_path: Path) 
     _run([command, "init", "mit-arkiv"], cwd=work)
     site = work / "mit-arkiv"
     assert "No errors." in _run([command, "check"], cwd=site).stdout
+    assert "Ingen fejl." in _run([command, "--lang", "da", "check"], cwd=site).stdout  # the Danish catalogue is in the wheel
     _run([command, "build"], cwd=site)
     out = site / "output"
     home = (out / "index.html").read_text(encoding="utf-8")
