@@ -86,9 +86,10 @@ class SiteConfig(Strict):
         description="Patterns `python build.py import` recognises minutes by (regular expressions); see docs/importing.md",
     )
 
-    def is_shared_case(self, number: str) -> bool:
-        """Whether items with this case number are not one case (`shared_case_numbers`)."""
-        return any(fnmatch.fnmatchcase(number, pattern) for pattern in self.shared_case_numbers)
+    def is_shared_case(self, number: str, also: list[str] | None = None) -> bool:
+        """Whether items with this case number are not one case: `shared_case_numbers` of the site, or
+        `also` (a meeting file's own `shared_case_numbers`)."""
+        return any(fnmatch.fnmatchcase(number, pattern) for pattern in [*self.shared_case_numbers, *(also or [])])
 
     @field_validator("base_url")
     @classmethod

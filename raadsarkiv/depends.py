@@ -24,7 +24,7 @@ from .incremental import stat_digest
 from .linker import ItemRef, Site, neighbours
 from .loader import LoadCache
 from .model import Content, LinkRef, Meeting
-from .views import bilag_lists, bilag_place
+from .views import bilag_lists, bilag_place, case_pages, people_of
 
 EVERYTHING = "*"
 
@@ -72,7 +72,7 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         for slug in meeting.meta.bodies:  # a joint meeting has a previous and next meeting in each body
             found |= {m.path for m in neighbours(site, meeting, slug) if m is not None}
         for item in meeting.items:
-            for ref in site.cases.get(item.meta.case_number, []) if item.meta.case_number else []:
+            for ref in site.cases.get(urls.case_slug(item.meta.case_number), []) if item.meta.case_number else []:
                 found |= _item_ref(site, ref)
             for ref in site.item_refs.get((meeting.path, item.number), []):
                 found |= _item_ref(site, ref)
@@ -90,6 +90,10 @@ def dependencies(site: Site) -> dict[str, set[str]]:
     for slug, page in content.pages.items():
         deps[urls.page(slug)] = {page.path} | _links(site, page.links)
     deps |= _bilag_list_dependencies(site)
+    for refs in case_pages(site).values():  # each item of the case: its meeting and the meeting's bodies
+        deps[urls.case(refs[0].item.meta.case_number or "")] = {path for ref in refs for path in _item_ref(site, ref)}
+    for pid, found in people_of(site).items():  # the meetings naming the person, and their bodies (for the names)
+        deps[urls.person(pid)] = {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
     if urls.STATEMENT_SLUG in content.pages:
         deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
     return deps

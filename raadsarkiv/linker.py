@@ -86,7 +86,7 @@ class Site:
     meetings_by_body: dict[str, list[Meeting]]
     strategy_refs: dict[str, list[ItemRef]]
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
-    cases: dict[str, list[ItemRef]]
+    cases: dict[str, list[ItemRef]]  # urls.case_slug(case number) -> items filed under it, oldest meeting first
 
 
 def build_index(content: Content) -> dict[str, Entry]:
@@ -254,8 +254,9 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
         for body in meeting.meta.bodies:  # a joint meeting is listed under each of its bodies
             by_body[body].append(meeting)
         for item in meeting.items:
-            if item.meta.case_number and not config.is_shared_case(item.meta.case_number):
-                cases[item.meta.case_number].append(ItemRef(meeting, item))
+            number = item.meta.case_number
+            if number and not config.is_shared_case(number, meeting.meta.shared_case_numbers):
+                cases[urls.case_slug(number)].append(ItemRef(meeting, item))
     public_links: dict[str, dict[int, LinkRef]] = defaultdict(dict)
     for link in _all_links(content):
         public_links[link.source][link.index] = link

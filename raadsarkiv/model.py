@@ -286,6 +286,11 @@ class MeetingMeta(Strict):
     note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
     source: Text | None = Field(default=None, description="Where the original was published")
     items: dict[ItemNumber, ItemMeta] = Field(default={}, description="Case metadata per item number (4, 3a, 3.1)")
+    shared_case_numbers: list[Text] = Field(
+        default=[],
+        description="Case numbers that items of this file share with unrelated items (a whole year filed under one case): "
+                    "shown on the items, but not linked as one case; '*' matches any text (as in site_config.yaml)",
+    )
     reviewed_cpr: list[StrictStr] = []
 
     _precision: Literal["day", "month", "year"] = PrivateAttr("day")

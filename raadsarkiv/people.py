@@ -1,0 +1,71 @@
+"""Who appears in the structured attendance of the published meetings, by stable person id.
+
+Made from the public content only (what views.py gets): a meeting's `present:` and `absent:`
+lists, and the substitutes named in `absent:`. Nothing else about a person is read, so the
+member pages and the open data can only repeat what the minutes publish on the meeting pages.
+A closed item's metadata (votes, `left`) is gone before this runs, so a person named only
+there appears nowhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from .attendance import person_id
+from .markdown import slugify
+from .model import Meeting
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One person in one meeting's attendance."""
+
+    meeting: Meeting
+    status: Literal["present", "absent"]
+    name: str  # as this meeting writes it
+    role: str | None = None
+    party: str | None = None
+    absence: str | None = None  # absent: afbud | uden afbud | forfald
+    substitute: str | None = None  # absent: who met instead
+    substitute_for: str | None = None  # present: whom they met for (stedfortræder for …)
+
+
+def appearances(meeting: Meeting) -> list[tuple[str, Appearance]]:
+    """(person id, appearance) for everyone a meeting's attendance names, in the order written.
+
+    A substitute named in `absent[].substitute` is matched to a `present:` entry by name (as the
+    meeting page does); one not listed under `present:` is present as 'stedfortræder', with the
+    name as a slug for id.
+    """
+    meta = meeting.meta
+    replaced = {a.substitute.casefold(): a.name for a in meta.absent if a.substitute}
+    out: list[tuple[str, Appearance]] = []
+    for person in meta.present:
+        out.append((person_id(person), Appearance(
+            meeting, "present", person.name, person.role, person.party,
+            substitute_for=replaced.pop(person.name.casefold(), None))))
+    for absentee in meta.absent:
+        out.append((person_id(absentee), Appearance(
+            meeting, "absent", absentee.name, absentee.role, absentee.party, absentee.absence, absentee.substitute)))
+        if absentee.substitute and absentee.substitute.casefold() in replaced:
+            del replaced[absentee.substitute.casefold()]
+            out.append((slugify(absentee.substitute), Appearance(
+                meeting, "present", absentee.substitute, "stedfortræder", substitute_for=absentee.name)))
+    return out
+
+
+def people(meetings: list[Meeting]) -> dict[str, list[Appearance]]:
+    """Every person id with their appearances, oldest meeting first; ids sorted."""
+    found: dict[str, list[Appearance]] = defaultdict(list)
+    ordered = sorted(meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
+    for meeting in ordered:
+        for pid, appearance in appearances(meeting):
+            found[pid].append(appearance)
+    return dict(sorted(found.items()))
+
+
+def latest(found: list[Appearance]) -> Appearance:
+    """The appearance whose name and party a page shows for the person: the most recent."""
+    return found[-1]
