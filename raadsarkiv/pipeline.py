@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import fingerprints, linker, public, search, urls
+from . import fingerprints, linker, opendata, public, search, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
@@ -125,7 +125,7 @@ def render_site(
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
-    With `only`, just those pages are rendered (plus the sitemap files and robots.txt): the live preview's rebuild.
+    With `only`, just those pages are rendered (plus the sitemap files, robots.txt and the open data): the live preview's rebuild.
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
     `static_files` is Checked.static_files, the checked walk of static/; without it static/ is
     walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
@@ -138,6 +138,8 @@ def render_site(
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
     files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
+    # Open data is made whole every time, like the sitemap: cheap next to the pages, and never stale.
+    files |= opendata.data_files(site, bilag_text or {})
     content_dir = root / "content"
     copies = {info.file: content_dir / info.rel for info in site.bilag.values()}
     if static_files is None:
