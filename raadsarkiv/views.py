@@ -25,7 +25,7 @@ from .attendance import ABSENCE_LABEL, attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
 from .model import Meeting, When, item_order
-from .people import Appearance, latest, people
+from .people import Appearance, appearances, latest, people
 from .public import CLOSED_BILAG_LABEL
 
 DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
@@ -703,13 +703,14 @@ def person_view(site: Site, pid: str) -> PageView:
 
 def body_members(site: Site, link: Linker, slug: str) -> list[dict[str, Any]]:
     """A body's members over time, from the attendance of its own meetings: one row per person, first seen first."""
-    rows: dict[str, list[Appearance]] = {}
-    for pid, found in people_of(site).items():
-        here = [a for a in found if slug in a.meeting.meta.bodies]
-        if here:
-            rows[pid] = here
+    order: dict[str, int] = {}  # first seen first; in one meeting, in the order its attendance lists them
+    for meeting in site.meetings_by_body.get(slug, []):
+        for pid, _ in appearances(meeting):
+            order.setdefault(pid, len(order))
+    found = people_of(site)
     out = []
-    for pid, here in sorted(rows.items(), key=lambda kv: (kv[1][0].meeting.meta.date, kv[1][0].meeting.meta.sequence or 1, kv[0])):
+    for pid in sorted(order, key=order.__getitem__):
+        here = [a for a in found[pid] if slug in a.meeting.meta.bodies]
         out.append({
             "url": link.to(urls.person(pid)), "name": latest(here).name, "party": latest(here).party,
             "roles": list(dict.fromkeys(r for a in here if (r := a.role or ("stedfortræder" if a.substitute_for else None)))),
