@@ -10,7 +10,7 @@ there appears nowhere.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .attendance import person_id
@@ -30,6 +30,13 @@ class Appearance:
     absence: str | None = None  # absent: afbud | uden afbud | forfald
     substitute: str | None = None  # absent: who met instead
     substitute_for: str | None = None  # present: whom they met for (stedfortræder for …)
+    position: int = 0  # where the meeting's attendance names them (present first, then absent)
+
+    @property
+    def order(self) -> tuple:
+        """Meetings oldest first, then as the attendance lists people."""
+        meta = self.meeting.meta
+        return (meta.date, meta.sequence or 1, meta.home, meta.kind, self.position)
 
 
 def appearances(meeting: Meeting) -> list[tuple[str, Appearance]]:
@@ -53,17 +60,16 @@ def appearances(meeting: Meeting) -> list[tuple[str, Appearance]]:
             del replaced[absentee.substitute.casefold()]
             out.append((slugify(absentee.substitute), Appearance(
                 meeting, "present", absentee.substitute, "stedfortræder", substitute_for=absentee.name)))
-    return out
+    return [(pid, replace(a, position=n)) for n, (pid, a) in enumerate(out)]
 
 
 def people(meetings: list[Meeting]) -> dict[str, list[Appearance]]:
     """Every person id with their appearances, oldest meeting first; ids sorted."""
     found: dict[str, list[Appearance]] = defaultdict(list)
-    ordered = sorted(meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
-    for meeting in ordered:
+    for meeting in meetings:
         for pid, appearance in appearances(meeting):
             found[pid].append(appearance)
-    return dict(sorted(found.items()))
+    return {pid: sorted(found[pid], key=lambda a: a.order) for pid in sorted(found)}
 
 
 def latest(found: list[Appearance]) -> Appearance:

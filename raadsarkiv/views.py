@@ -25,7 +25,7 @@ from .attendance import ABSENCE_LABEL, attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
 from .model import Meeting, When, item_order
-from .people import Appearance, appearances, latest, people
+from .people import Appearance, latest, people
 from .public import CLOSED_BILAG_LABEL
 
 DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
@@ -701,16 +701,23 @@ def person_view(site: Site, pid: str) -> PageView:
     return PageView(page, "person.html", context)
 
 
+@_per_site
+def _members_by_body(site: Site) -> dict[str, dict[str, list[Appearance]]]:
+    """For every body, the people its meetings' attendance names, with their appearances there: made once, so a
+    body page reads only its own meetings (depends.py)."""
+    by_body: dict[str, dict[str, list[Appearance]]] = defaultdict(dict)
+    for pid, found in people_of(site).items():
+        for appearance in found:
+            for slug in appearance.meeting.meta.bodies:
+                by_body[slug].setdefault(pid, []).append(appearance)
+    return by_body
+
+
 def body_members(site: Site, link: Linker, slug: str) -> list[dict[str, Any]]:
-    """A body's members over time, from the attendance of its own meetings: one row per person, first seen first."""
-    order: dict[str, int] = {}  # first seen first; in one meeting, in the order its attendance lists them
-    for meeting in site.meetings_by_body.get(slug, []):
-        for pid, _ in appearances(meeting):
-            order.setdefault(pid, len(order))
-    found = people_of(site)
+    """A body's members over time, from the attendance of its own meetings: one row per person, first seen first
+    (in a meeting, in the order its attendance lists them)."""
     out = []
-    for pid in sorted(order, key=order.__getitem__):
-        here = [a for a in found[pid] if slug in a.meeting.meta.bodies]
+    for pid, here in sorted(_members_by_body(site).get(slug, {}).items(), key=lambda kv: (kv[1][0].order, kv[0])):
         out.append({
             "url": link.to(urls.person(pid)), "name": latest(here).name, "party": latest(here).party,
             "roles": list(dict.fromkeys(r for a in here if (r := a.role or ("stedfortræder" if a.substitute_for else None)))),
@@ -735,6 +742,7 @@ def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Ca
     builders |= {urls.page(slug): partial(page_view, site, slug) for slug in sorted(site.content.pages)}
     builders |= {urls.case(refs[0].item.meta.case_number or ""): partial(case_view, site, refs) for refs in case_pages(site).values()}
     builders |= {urls.person(pid): partial(person_view, site, pid) for pid in people_of(site)}
+    _members_by_body(site)  # the index the body pages share, made once here
     if urls.STATEMENT_SLUG in site.content.pages:
         builders[urls.WAS] = partial(was_view, site)
     return builders
