@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import urls
+from . import opendata, urls
 from .incremental import stat_digest
 from .linker import ItemRef, Site, neighbours
 from .loader import LoadCache
@@ -96,6 +96,65 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         deps[urls.person(pid)] = {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
     if urls.STATEMENT_SLUG in content.pages:
         deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
+    return deps | _data_dependencies(site)
+
+
+def _data_dependencies(site: Site) -> dict[str, set[str]]:
+    """The open data (opendata.py): every file under data/ with the content files its objects show.
+
+    A meeting object shows its meeting and its bodies (names), whether each item's case has a page
+    (the case's meetings) and its public bilag (the file, and every meeting linking it). A list page
+    or bulk file of a year shows its meetings; it also names the pages beside it, so the years
+    around it are part of its dependencies (a marker: a new year re-renders its neighbours).
+    """
+    content = site.content
+    paths = opendata.Paths
+    layout = opendata.layout(site)
+    people = people_of(site)
+    files_of: dict[str, set[str]] = {}
+    for info in site.bilag.values():
+        files_of[info.rel] = {f"content/{info.rel}"} | {r.meeting.path for r in info.referrers}
+    meeting_deps: dict[str, set[str]] = {}
+    for meeting in layout.meetings:
+        found = {meeting.path} | _bodies(site, meeting)
+        for item in meeting.items:
+            if item.meta.case_number:
+                found |= {ref.meeting.path for ref in site.cases.get(urls.case_slug(item.meta.case_number), [])}
+        for link in meeting.links:
+            target = site.targets.get((link.source, link.href))
+            if target is not None and target.kind == "bilag" and target.key in files_of:
+                found |= files_of[target.key]
+        meeting_deps[meeting.path] = found
+    person_deps = {pid: {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
+                   for pid, found in people.items()}
+    every_body = {body.path for body in content.bodies.values()}
+    deps: dict[str, set[str]] = {f"{opendata.DATA}system.json": set(), f"{opendata.DATA}bodies.json": every_body}
+    for org in layout.orgs:
+        bodies = {content.bodies[slug].path for slug in layout.bodies_of[org]}
+        deps[paths.body(org)] = deps[paths.body(org, "papers")] = deps[paths.body(org, "organizations")] = bodies
+        deps[paths.body(org, "people")] = {f for pid in layout.people_of.get(org, []) for f in person_deps[pid]}
+        pages = layout.meeting_pages(org)
+        for n, (path, year) in enumerate(pages):
+            meetings = layout.by_year.get(org, {}).get(year, []) if year is not None else []
+            found = {f for m in meetings for f in meeting_deps[m.path]}
+            around = f"data-years:{pages[n - 1][1] if n else ''}:{pages[n + 1][1] if n + 1 < len(pages) else ''}"
+            deps[path] = found | {around}
+            if year is not None:
+                deps[paths.bulk(org, year)] = found | bodies
+    for slug, body in content.bodies.items():
+        deps[paths.organization(slug)] = {body.path}
+    for meeting in layout.meetings:
+        deps[paths.meeting(meeting)] = meeting_deps[meeting.path]
+        for item in meeting.items:
+            deps[paths.item(meeting, item)] = meeting_deps[meeting.path]
+        if meeting.meta.place:
+            deps[paths.location(meeting)] = meeting_deps[meeting.path]
+    for info in site.bilag.values():
+        deps[paths.file(info)] = files_of[info.rel]
+    for pid, found in people.items():
+        deps[paths.person(pid)] = person_deps[pid]
+        for slug, role in opendata.memberships(found):
+            deps[paths.membership(pid, slug, role)] = person_deps[pid]
     return deps
 
 

@@ -10,16 +10,19 @@ Layout (every path under `data/`):
     system.json                                   System
     bodies.json                                   list of Body (an organisation: a kommune)
     bodies/<org>.json                             Body
-    bodies/<org>/{organizations,people,meetings,papers}.json   lists of the Body
-    bodies/<org>/bulk.json                        everything of the Body in one file
+    bodies/<org>/{organizations,people,papers}.json   lists of the Body
+    bodies/<org>/meetings.json, meetings/<year>.json  its meetings, a page per year, oldest first
+    bodies/<org>/bulk/<year>.json                 a year of the Body in one file (bulk download)
     organizations/<body>.json                     Organization (a råd or udvalg)
-    organizations/<body>/meetings.json            list of its meetings
     meetings/<body>/<date>-<kind>.json            Meeting, with its AgendaItems embedded
     agendaitems/<body>/<date>-<kind>/<number>.json AgendaItem
     locations/<body>/<date>-<kind>.json           Location (where the meeting has a place)
     files/<body>/<date>/<name>-<ext>.json         File (a public bilag)
     persons/<id>.json                             Person, with its Memberships embedded
     memberships/<id>/<body>[-<role>].json         Membership
+
+Lists and bulk files are split by year so that an edit rewrites a year, not the archive
+(depends.py declares what each file is made from; the incremental build renders only those).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +42,8 @@ from .linker import BilagInfo, Site
 from .markdown import slugify
 from .model import AgendaItem, Meeting
 from .people import Appearance, appearances, latest
-from .views import KIND_LABEL, Linker, case_pages, meeting_name, people_of
+from .views import KIND_LABEL, Linker, case_pages, meeting_name
+from .views import people_of as people_of_site
 
 OPARL = "https://schema.oparl.org/1.1/"
 PREFIX = "raadsarkiv:"  # properties of our own (OParl allows extensions with a prefix)
@@ -53,8 +60,8 @@ MIME = {
 MEETING_STATE = {"dagsorden": "eingeladen", "referat": "durchgeführt"}  # the values OParl 1.1 recommends
 
 
-class _Paths:
-    """Where each object lives: output paths under data/ and their absolute URLs."""
+class Paths:
+    """Where each object lives: output paths under data/ (static methods; depends.py uses them too) and their URLs."""
 
     def __init__(self, site: Site) -> None:
         self.base = str(site.config.base_url)
@@ -66,14 +73,17 @@ class _Paths:
     def meeting_key(meeting: Meeting) -> str:
         return urls.pretty(urls.meeting(meeting)).removeprefix("udvalg/").rstrip("/")  # <body>/<date>-<kind>[-2]
 
-    def meeting(self, meeting: Meeting) -> str:
-        return f"{DATA}meetings/{self.meeting_key(meeting)}.json"
+    @staticmethod
+    def meeting(meeting: Meeting) -> str:
+        return f"{DATA}meetings/{Paths.meeting_key(meeting)}.json"
 
-    def item(self, meeting: Meeting, item: AgendaItem) -> str:
-        return f"{DATA}agendaitems/{self.meeting_key(meeting)}/{item.number}.json"
+    @staticmethod
+    def item(meeting: Meeting, item: AgendaItem) -> str:
+        return f"{DATA}agendaitems/{Paths.meeting_key(meeting)}/{item.number}.json"
 
-    def location(self, meeting: Meeting) -> str:
-        return f"{DATA}locations/{self.meeting_key(meeting)}.json"
+    @staticmethod
+    def location(meeting: Meeting) -> str:
+        return f"{DATA}locations/{Paths.meeting_key(meeting)}.json"
 
     @staticmethod
     def file(info: BilagInfo) -> str:
@@ -84,8 +94,12 @@ class _Paths:
         return f"{DATA}bodies/{org}/{part}.json" if part else f"{DATA}bodies/{org}.json"
 
     @staticmethod
-    def organization(slug: str, part: str = "") -> str:
-        return f"{DATA}organizations/{slug}/{part}.json" if part else f"{DATA}organizations/{slug}.json"
+    def bulk(org: str, year: int | None) -> str:
+        return f"{DATA}bodies/{org}/bulk/{year if year is not None else 'alle'}.json"
+
+    @staticmethod
+    def organization(slug: str) -> str:
+        return f"{DATA}organizations/{slug}.json"
 
     @staticmethod
     def person(pid: str) -> str:
@@ -115,11 +129,12 @@ class _Export:
     def __init__(self, site: Site, bilag_text: dict[str, str | None]) -> None:
         self.site = site
         self.texts = bilag_text
-        self.paths = _Paths(site)
+        self.paths = Paths(site)
         self.link = Linker(site, DATA + "index.json")  # fragments: only their text is used
-        self.people = people_of(site)
+        self.people = people_of_site(site)
+        self.layout = layout(site)
+        self.made: dict[str, dict[str, Any]] = {}  # meeting objects by path
         self.cases = {slug for slug in case_pages(site)}
-        self.meetings = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
         self.files_of_item: dict[tuple[str, str], list[BilagInfo]] = defaultdict(list)
         for info in site.bilag.values():
             for ref in info.referrers:
@@ -151,21 +166,23 @@ class _Export:
         }) | {"legislativeTerm": []}  # required, even empty: the archive knows no election periods
 
     def organization(self, slug: str) -> dict[str, Any]:
+        """A råd or udvalg. Its memberships are in its people's Person objects (an Organization listing them would
+        change with every meeting of the body)."""
         body = self.site.content.bodies[slug]
-        memberships = sorted({self.paths.membership(pid, slug, role) for pid, role in self._roles(slug)})
         return _prune({
             "id": self.paths.url(self.paths.organization(slug)), "type": OPARL + "Organization",
             "body": self.paths.url(self.paths.body(body.meta.organisation)), "name": body.meta.name,
             "classification": body.meta.type, "organizationType": "Gremium",
-            "membership": [self.paths.url(path) for path in memberships],
-            "meeting": self.paths.url(self.paths.organization(slug, "meetings")),
             "web": self.paths.url(urls.pretty(urls.body(slug))),
         })
 
-    def _roles(self, slug: str) -> set[tuple[str, str | None]]:
-        return {(pid, _role(a)) for pid, found in self.people.items() for a in found if slug in a.meeting.meta.bodies}
-
     def meeting(self, meeting: Meeting) -> dict[str, Any]:
+        """A meeting with its agenda items (made once: it is in its own file, its year's list and bulk file)."""
+        if meeting.path not in self.made:
+            self.made[meeting.path] = self._meeting(meeting)
+        return self.made[meeting.path]
+
+    def _meeting(self, meeting: Meeting) -> dict[str, Any]:
         meta = meeting.meta
         exact = meta.precision == "day"
         return _prune({
@@ -221,7 +238,7 @@ class _Export:
         return _prune({
             "id": self.paths.url(self.paths.person(pid)), "type": OPARL + "Person",
             "body": self.paths.url(self.paths.body(self.org_of(found[0].meeting.meta.home))), "name": shown.name,
-            "membership": [self.membership(pid, slug, role, mine) for (slug, role), mine in _memberships(found).items()],
+            "membership": [self.membership(pid, slug, role, mine) for (slug, role), mine in memberships(found).items()],
             "web": self.paths.url(urls.pretty(urls.person(pid))), PREFIX + "party": shown.party,
         })
 
@@ -235,57 +252,103 @@ class _Export:
             PREFIX + "lastMeeting": found[-1].meeting.meta.when.isoformat(),
         })
 
-    # --- lists and files ---
+    # --- lists, bulk files, and every file with what makes it ---
 
-    def listing(self, output: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
-        """An OParl object list in one page (a static site has no query parameters)."""
-        return {"data": objects, "pagination": {"totalElements": len(objects), "elementsPerPage": len(objects),
-                                                "currentPage": 1, "totalPages": 1},
-                "links": {"first": self.paths.url(output)}}
+    def page(self, output: str, objects: list[dict[str, Any]], previous: str | None, following: str | None, first: str) -> dict[str, Any]:
+        """One page of an OParl object list; `previous`/`following` are the output paths of the pages beside it."""
+        links = {"first": self.paths.url(first), "prev": previous and self.paths.url(previous),
+                 "next": following and self.paths.url(following)}
+        return {"data": objects, "links": {key: url for key, url in links.items() if url}}
 
-    def files(self) -> dict[str, Any]:
-        """Every data file by output path, in a stable order."""
-        out: dict[str, Any] = {DATA + "system.json": self.system()}
-        content = self.site.content
-        orgs = sorted({body.meta.organisation for body in content.bodies.values()})
-        out[DATA + "bodies.json"] = self.listing(DATA + "bodies.json", [self.body(org) for org in orgs])
-        meetings = {m.path: self.meeting(m) for m in self.meetings}
-        persons = {pid: self.person(pid) for pid in self.people}
-        files = {info.rel: self.file(info) for info in self.site.bilag.values()}
-        for org in orgs:
-            slugs = sorted(slug for slug, body in content.bodies.items() if body.meta.organisation == org)
-            mine = [m for m in self.meetings if any(self.org_of(slug) == org for slug in m.meta.bodies)]
-            people = [pid for pid, found in self.people.items() if any(self.org_of(s) == org for a in found for s in a.meeting.meta.bodies)]
-            paths = {m.path for m in mine}
-            bilag = [rel for rel, info in self.site.bilag.items() if any(r.meeting.path in paths for r in info.referrers)]
-            lists = {
-                "organizations": [self.organization(slug) for slug in slugs], "people": [persons[pid] for pid in people],
-                "meetings": [meetings[m.path] for m in mine], "papers": [],
-            }
-            out[self.paths.body(org)] = self.body(org)
-            for part, objects in lists.items():
-                out[self.paths.body(org, part)] = self.listing(self.paths.body(org, part), objects)
-            out[self.paths.body(org, "bulk")] = {
-                "body": self.body(org), "organization": lists["organizations"], "person": lists["people"],
-                "meeting": lists["meetings"], "file": [files[rel] for rel in bilag],
-            }
-        for slug in sorted(content.bodies):
-            out[self.paths.organization(slug)] = self.organization(slug)
-            path = self.paths.organization(slug, "meetings")
-            out[path] = self.listing(path, [meetings[m.path] for m in self.site.meetings_by_body.get(slug, [])])
-        for meeting in self.meetings:
-            out[self.paths.meeting(meeting)] = meetings[meeting.path]
-            for item, embedded in zip(meeting.items, meetings[meeting.path]["agendaItem"]):
-                out[self.paths.item(meeting, item)] = embedded
+    def builders(self) -> dict[str, Callable[[], Any]]:
+        """Every data file by output path, each made when called (only what a rebuild needs is made)."""
+        layout = self.layout
+        out: dict[str, Callable[[], Any]] = {DATA + "system.json": self.system}
+        out[DATA + "bodies.json"] = lambda: self.page(DATA + "bodies.json", [self.body(o) for o in layout.orgs], None, None,
+                                                      DATA + "bodies.json")
+        for org in layout.orgs:
+            out[self.paths.body(org)] = partial(self.body, org)
+            out[self.paths.body(org, "papers")] = partial(self.page, self.paths.body(org, "papers"), [], None, None,
+                                                          self.paths.body(org, "papers"))
+            out[self.paths.body(org, "organizations")] = partial(self._organizations, org)
+            out[self.paths.body(org, "people")] = partial(self._people, org)
+            pages = layout.meeting_pages(org)
+            for n, (path, year) in enumerate(pages):
+                before, after = pages[n - 1][0] if n else None, pages[n + 1][0] if n + 1 < len(pages) else None
+                out[path] = partial(self._meeting_page, org, year, path, before, after, pages[0][0])
+                out[self.paths.bulk(org, year)] = partial(self._bulk, org, year)
+        for slug in sorted(self.site.content.bodies):
+            out[self.paths.organization(slug)] = partial(self.organization, slug)
+        for meeting in layout.meetings:
+            out[self.paths.meeting(meeting)] = partial(self.meeting, meeting)
+            for n, item in enumerate(meeting.items):
+                out[self.paths.item(meeting, item)] = partial(lambda m, i: self.meeting(m)["agendaItem"][i], meeting, n)
             if meeting.meta.place:
-                out[self.paths.location(meeting)] = meetings[meeting.path]["location"]
+                out[self.paths.location(meeting)] = partial(lambda m: self.meeting(m)["location"], meeting)
         for info in self.site.bilag.values():
-            out[self.paths.file(info)] = files[info.rel]
-        for pid, person in persons.items():
-            out[self.paths.person(pid)] = person
-            for (slug, role), embedded in zip(_memberships(self.people[pid]), person.get("membership", [])):
-                out[self.paths.membership(pid, slug, role)] = embedded
+            out[self.paths.file(info)] = partial(self.file, info)
+        for pid, found in self.people.items():
+            out[self.paths.person(pid)] = partial(self.person, pid)
+            for (slug, role), mine in memberships(found).items():
+                out[self.paths.membership(pid, slug, role)] = partial(self.membership, pid, slug, role, mine)
         return out
+
+    def _organizations(self, org: str) -> dict[str, Any]:
+        path = self.paths.body(org, "organizations")
+        return self.page(path, [self.organization(slug) for slug in self.layout.bodies_of[org]], None, None, path)
+
+    def _people(self, org: str) -> dict[str, Any]:
+        path = self.paths.body(org, "people")
+        return self.page(path, [self.person(pid) for pid in self.layout.people_of[org]], None, None, path)
+
+    def _meeting_page(self, org: str, year: int, path: str, before: str | None, after: str | None, first: str) -> dict[str, Any]:
+        return self.page(path, [self.meeting(m) for m in self.layout.by_year[org][year]], before, after, first)
+
+    def _bulk(self, org: str, year: int) -> dict[str, Any]:
+        """A year of an organisation in one file: its Body, its råd and udvalg, the year's meetings (agenda items
+        embedded) and their public bilag. People are in the Body's `person` list (they span years)."""
+        meetings = self.layout.by_year[org][year]
+        bilag = {info.rel: info for m in meetings for item in m.items for info in self.files_of_item.get((m.path, item.number), [])}
+        return {"body": self.body(org), "organization": [self.organization(slug) for slug in self.layout.bodies_of[org]],
+                "meeting": [self.meeting(m) for m in meetings], "file": [self.file(info) for _, info in sorted(bilag.items())]}
+
+
+@dataclass
+class Layout:
+    """Which data files a site has: its organisations, their bodies, meetings by year and people."""
+
+    orgs: list[str]
+    bodies_of: dict[str, list[str]]  # organisation -> its bodies' slugs
+    meetings: list[Meeting]  # oldest first
+    by_year: dict[str, dict[int, list[Meeting]]]  # organisation -> year -> its meetings that year, oldest first
+    people_of: dict[str, list[str]]  # organisation -> ids of the people its meetings name
+
+    def meeting_pages(self, org: str) -> list[tuple[str, int | None]]:
+        """The pages of an organisation's meeting list, one per year, oldest first: the first at the address
+        the Body names (`meetings.json`), the others at `meetings/<year>.json`. A new meeting changes only the
+        page of its year (and a new year the page before it)."""
+        years = sorted(self.by_year.get(org, {}))
+        if not years:
+            return [(Paths.body(org, "meetings"), None)]
+        return [(Paths.body(org, "meetings") if n == 0 else f"{DATA}bodies/{org}/meetings/{year}.json", year)
+                for n, year in enumerate(years)]
+
+
+def layout(site: Site) -> Layout:
+    content = site.content
+    bodies_of: dict[str, list[str]] = defaultdict(list)
+    for slug, body in sorted(content.bodies.items()):
+        bodies_of[body.meta.organisation].append(slug)
+    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
+    by_year: dict[str, dict[int, list[Meeting]]] = defaultdict(lambda: defaultdict(list))
+    for meeting in meetings:
+        for org in dict.fromkeys(content.bodies[slug].meta.organisation for slug in meeting.meta.bodies):
+            by_year[org][meeting.meta.date.year].append(meeting)
+    people_of: dict[str, list[str]] = defaultdict(list)
+    for pid, found in people_of_site(site).items():
+        for org in dict.fromkeys(content.bodies[s].meta.organisation for a in found for s in a.meeting.meta.bodies):
+            people_of[org].append(pid)
+    return Layout(sorted(bodies_of), dict(bodies_of), meetings, by_year, people_of)
 
 
 def _role(appearance: Appearance) -> str | None:
@@ -293,7 +356,7 @@ def _role(appearance: Appearance) -> str | None:
     return appearance.role or ("stedfortræder" if appearance.substitute_for else None)
 
 
-def _memberships(found: list[Appearance]) -> dict[tuple[str, str | None], list[Appearance]]:
+def memberships(found: list[Appearance]) -> dict[tuple[str, str | None], list[Appearance]]:
     """A person's appearances by (body, role), in the order first seen."""
     grouped: dict[tuple[str, str | None], list[Appearance]] = {}
     for appearance in found:
@@ -302,7 +365,16 @@ def _memberships(found: list[Appearance]) -> dict[tuple[str, str | None], list[A
     return grouped
 
 
+def data_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Callable[[], bytes]]:
+    """Every open-data file of the site (output path -> a function making its JSON bytes), from the public site only."""
+    return {path: partial(_encode, make) for path, make in _Export(site, bilag_text).builders().items()}
+
+
 def data_files(site: Site, bilag_text: dict[str, str | None]) -> dict[str, bytes]:
-    """Every open-data file of the site (output path -> JSON bytes), from the public site only."""
-    return {path: (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode()
-            for path, obj in _Export(site, bilag_text).files().items()}
+    """Every open-data file of the site, made."""
+    return {path: make() for path, make in data_builders(site, bilag_text).items()}
+
+
+def _encode(make: Callable[[], Any]) -> bytes:
+    """Compact JSON, UTF-8: the same object always gives the same bytes."""
+    return (json.dumps(make(), ensure_ascii=False, separators=(",", ":")) + "\n").encode()

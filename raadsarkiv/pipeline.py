@@ -138,8 +138,8 @@ def render_site(
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
     files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
-    # Open data is made whole every time, like the sitemap: cheap next to the pages, and never stale.
-    files |= opendata.data_files(site, bilag_text or {})
+    # The open data (data/*.json): like pages, only what changed (depends.py) is made again.
+    files |= {path: make() for path, make in opendata.data_builders(site, bilag_text or {}).items() if only is None or path in only}
     content_dir = root / "content"
     copies = {info.file: content_dir / info.rel for info in site.bilag.values()}
     if static_files is None:

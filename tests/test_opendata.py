@@ -82,7 +82,7 @@ def test_one_object_per_url_and_every_link_resolves(sample_site: Path) -> None:
     names (objects, lists, pages, bilag files) exists in the output."""
     files = data_files(sample_site)
     for path, value in files.items():
-        if "data" in value or path.endswith("/bulk.json"):  # a list or a bulk file: objects, each also at its id
+        if "data" in value or "/bulk/" in path:  # a list or a bulk file: objects, each also at its id
             continue
         assert value["id"] == BASE + path, path
     embedded = [obj for value in files.values() for obj in oparl_objects(value)]
@@ -112,15 +112,26 @@ def test_lists_and_bulk_hold_the_objects_of_their_body(sample_site: Path) -> Non
     bodies = files["data/bodies.json"]["data"]
     assert [b["name"] for b in bodies] == ["Aalborg Kommune", "Brønderslev Kommune"]  # Odense has no råd or udvalg here
     assert all(b["license"] == system["license"] for b in bodies)
-    meetings = files["data/bodies/aalborg/meetings.json"]["data"]
+    # The meeting list: a page per year, oldest first, from the address the Body names, following `next`.
+    url, meetings, years = bodies[0]["meeting"], [], []
+    while url:
+        page = files[url.removeprefix(BASE)]
+        meetings += page["data"]
+        years.append(sorted({m["raadsarkiv:date"][:4] for m in page["data"]}))
+        url = page["links"].get("next")
+    assert years == [["2014"], ["2023"], ["2024"]]
     assert [m["raadsarkiv:date"] for m in meetings] == sorted(m["raadsarkiv:date"] for m in meetings)
-    bulk = files["data/bodies/aalborg/bulk.json"]
-    assert bulk["meeting"] == meetings and bulk["body"] == files["data/bodies/aalborg.json"]
+    assert len(meetings) == 8  # every meeting of Aalborg's bodies (the joint meeting once)
+    assert files["data/bodies/aalborg/meetings/2024.json"]["links"] == {
+        "first": BASE + "data/bodies/aalborg/meetings.json", "prev": BASE + "data/bodies/aalborg/meetings/2023.json"}
+    bulk = files["data/bodies/aalborg/bulk/2024.json"]
+    assert bulk["meeting"] == files["data/bodies/aalborg/meetings/2024.json"]["data"]
+    assert bulk["body"] == files["data/bodies/aalborg.json"]
     assert {o["name"] for o in bulk["organization"]} == {"Eksempeludvalget", "Eksempelbyrådet", "Integrationsrådet"}
-    assert {f["fileName"] for f in bulk["file"]} >= {"program-debataften.pdf", "handleplan-maalsaetning-1.pdf"}
-    broenderslev = files["data/bodies/broenderslev/bulk.json"]
-    assert {p["name"] for p in broenderslev["person"]} >= {"Martin Bech", "Klaus Riis Klæstrup", "Abeer Abo Kalefh"}
-    assert "Lise Eksempel" not in {p["name"] for p in broenderslev["person"]}
+    assert {f["fileName"] for f in bulk["file"]} == {"program-debataften.pdf", "udkast-handleplan-debataften.pdf"}
+    assert {f["fileName"] for f in files["data/bodies/aalborg/bulk/2023.json"]["file"]} >= {"handleplan-maalsaetning-1.pdf"}
+    people = {p["name"] for p in files["data/bodies/broenderslev/people.json"]["data"]}
+    assert people >= {"Martin Bech", "Klaus Riis Klæstrup", "Abeer Abo Kalefh"} and "Lise Eksempel" not in people
 
 
 def test_a_meeting_with_closed_items(sample_site: Path) -> None:
@@ -194,17 +205,17 @@ def test_closed_text_planted_in_the_json_stops_the_build(tmp_path: Path, monkeyp
     out = root / "output"
     build(root, out)
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    made = opendata.data_files
+    made = opendata.data_builders
     target = "data/meetings/eksempeludvalget/2024-01-22-referat.json"
 
     def leaky(site, bilag_text):  # type: ignore[no-untyped-def]
-        files = made(site, bilag_text)
-        meeting = json.loads(files[target])
+        builders = made(site, bilag_text)
+        meeting = json.loads(builders[target]())
         meeting["agendaItem"][2]["resolutionText"] = CLOSED_SENTENCE
-        files[target] = json.dumps(meeting, ensure_ascii=True).encode()  # \u00f8 for ø: the gate decodes JSON escapes
-        return files
+        builders[target] = lambda: json.dumps(meeting, ensure_ascii=True).encode()  # \u00f8 for ø: the gate decodes JSON escapes
+        return builders
 
-    monkeypatch.setattr(opendata, "data_files", leaky)
+    monkeypatch.setattr(opendata, "data_builders", leaky)
     with pytest.raises(BuildFailed) as failure:
         build(root, out, incremental=False)
     leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
