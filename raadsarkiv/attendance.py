@@ -118,7 +118,7 @@ def _person(person: Person, substitute_for: dict[str, str]) -> dict[str, Any]:
     elif person.name.casefold() in substitute_for:
         replaced = f"stedfortræder for {substitute_for[person.name.casefold()]}"
         role, details = (replaced, []) if role in (None, "stedfortræder") else (role, [replaced])
-    return {"name": person.name, "role": role, "party": person.party, "details": [d for d in details if d]}
+    return {"name": person.name, "id": person_id(person), "role": role, "party": person.party, "details": [d for d in details if d]}
 
 
 def attendance_groups(present: list[Attendee], absent: list[Absentee]) -> list[dict[str, Any]]:

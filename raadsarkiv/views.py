@@ -310,8 +310,12 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })
+    facts = _meeting_facts(meeting)
+    for group in facts["attendance"]:  # each person links to their member page (views.person_view)
+        for person in group["people"]:
+            person["url"] = link.to(urls.person(person.pop("id")))
     context.update(
-        meeting=_meeting_facts(meeting),
+        meeting=facts,
         kind_label=KIND_LABEL[meeting.meta.kind],
         body={"name": name},
         home={"name": body.meta.name},

@@ -129,6 +129,10 @@ def test_member_pages_show_attendance_absence_and_substitutes(sample_site: Path)
     assert "../../udvalg/eksempeludvalget/2024-01-22-referat/index.html" in hrefs(sample_site / "personer/lise-eksempel/index.html")
     sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://raadsarkiv.example.dk/personer/karen-eksempel/" in sitemap
+    # and back: the meeting page's attendance links each person to their page
+    meeting = sample_site / "udvalg/eksempeludvalget/2024-01-22-referat/index.html"
+    assert {"../../../personer/karen-eksempel/index.html", "../../../personer/jens-eksempel/index.html",
+            "../../../personer/mette-eksempel-observatoer/index.html"} <= set(hrefs(meeting))
 
 
 def test_a_body_page_shows_its_members_over_time(sample_site: Path) -> None:
