@@ -124,7 +124,7 @@ def _prune(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Export:
-    """The objects of one site, made once each."""
+    """The OParl objects of one public site, made on demand (a meeting once: several files hold it)."""
 
     def __init__(self, site: Site, bilag_text: dict[str, str | None]) -> None:
         self.site = site
@@ -134,7 +134,7 @@ class _Export:
         self.people = people_of_site(site)
         self.layout = layout(site)
         self.made: dict[str, dict[str, Any]] = {}  # meeting objects by path
-        self.cases = {slug for slug in case_pages(site)}
+        self.cases = set(case_pages(site))  # case numbers (urls.case_slug) with a case page
         self.files_of_item: dict[tuple[str, str], list[BilagInfo]] = defaultdict(list)
         for info in site.bilag.values():
             for ref in info.referrers:
@@ -162,8 +162,8 @@ class _Export:
             "website": str(organisation.url) if organisation.url else None, "license": str(config.data_license),
             **{part: self.paths.url(self.paths.body(org, plural)) for part, plural in
                (("organization", "organizations"), ("person", "people"), ("meeting", "meetings"), ("paper", "papers"))},
-            "legislativeTerm": [], "web": str(config.base_url),
-        }) | {"legislativeTerm": []}  # required, even empty: the archive knows no election periods
+            "web": str(config.base_url),
+        }) | {"legislativeTerm": []}  # required, even empty (so not pruned): the archive knows no election periods
 
     def organization(self, slug: str) -> dict[str, Any]:
         """A råd or udvalg. Its memberships are in its people's Person objects (an Organization listing them would
