@@ -7,6 +7,7 @@ public content only.
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -176,6 +177,15 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
                 "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files; "
                 "if the body met twice that day, add `sequence: 2` to the later meeting",
             )
+    for meeting in content.meetings:
+        numbers = [meta.case_number for meta in meeting.meta.items.values() if meta.case_number]
+        for pattern in meeting.meta.shared_case_numbers:
+            if not any(fnmatch.fnmatchcase(number, pattern) for number in numbers):
+                problems.warning(
+                    meeting.path, meeting.lines.get("shared_case_numbers", 1),
+                    f"'shared_case_numbers': '{pattern}' matches no case number of this file's items (items.<number>.case_number: "
+                    f"{', '.join(sorted(set(numbers))) or 'none'}); correct it, or remove it",
+                )
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:
             problems.error(
