@@ -174,6 +174,20 @@ Role = Literal["formand", "næstformand", "medlem", "stedfortræder", "observat�
 AbsenceKind = Literal["afbud", "uden afbud", "forfald"]
 
 
+PERSON_ID_MAX = 80  # a person id names a folder, /personer/<id>/ (attendance.name_id keeps derived ids as short)
+
+
+def _person_id(value: str) -> str:
+    if len(value) > PERSON_ID_MAX:
+        raise ValueError(f"'{value[:24]}…' has {len(value)} characters; a person id has at most {PERSON_ID_MAX} "
+                         "(it names the folder of the member page, /personer/<id>/): shorten it")
+    return value
+
+
+PersonId = Annotated[StrictStr, AfterValidator(_slug), AfterValidator(_person_id),
+                     WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern, "maxLength": PERSON_ID_MAX})]
+
+
 def _name_only(value: object) -> object:
     """A person may be written as just a name: `- Anna Lynge` means `- name: Anna Lynge`."""
     return {"name": value} if isinstance(value, str) else value
@@ -185,7 +199,7 @@ class Person(Strict):
     accepts_name: ClassVar[bool] = True  # validation.py: "expected a name, or a mapping with keys …"
 
     name: Text = Field(description="The name as the minutes publish it")
-    id: Slug | None = Field(
+    id: PersonId | None = Field(
         default=None, description="Stable person id across meetings, e.g. anna-lynge; default: the name as a slug",
     )
     role: Role | None = Field(default=None, description=" | ".join(ROLES))

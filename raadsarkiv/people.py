@@ -13,8 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .attendance import person_id
-from .markdown import slugify
+from .attendance import name_id, person_id
 from .model import Meeting
 
 
@@ -44,7 +43,7 @@ def appearances(meeting: Meeting) -> list[tuple[str, Appearance]]:
 
     A substitute named in `absent[].substitute` is matched to a `present:` entry by name (as the
     meeting page does); one not listed under `present:` is present as 'stedfortræder', with the
-    name as a slug for id.
+    id its name gives (attendance.name_id).
     """
     meta = meeting.meta
     replaced = {a.substitute.casefold(): a.name for a in meta.absent if a.substitute}
@@ -58,7 +57,7 @@ def appearances(meeting: Meeting) -> list[tuple[str, Appearance]]:
             meeting, "absent", absentee.name, absentee.role, absentee.party, absentee.absence, absentee.substitute)))
         if absentee.substitute and absentee.substitute.casefold() in replaced:
             del replaced[absentee.substitute.casefold()]
-            out.append((slugify(absentee.substitute), Appearance(
+            out.append((name_id(absentee.substitute), Appearance(
                 meeting, "present", absentee.substitute, "stedfortræder", substitute_for=absentee.name)))
     return [(pid, replace(a, position=n)) for n, (pid, a) in enumerate(out)]
 

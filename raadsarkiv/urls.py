@@ -7,6 +7,7 @@ sub-path and when opened from disk.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import unicodedata
 from functools import lru_cache
@@ -54,6 +55,7 @@ def page(slug: str) -> str:
     return f"{slug}/index.html"
 
 
+CASE_SLUG_MAX = 100
 _CASE_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 
 
@@ -71,6 +73,8 @@ def case_slug(number: str) -> str:
         out = "_2e" + out[1:]
     if out.endswith("."):
         out = out[:-1] + "_2e"
+    if len(out) > CASE_SLUG_MAX:  # a folder name: file systems allow 255 bytes; the digest keeps it distinct
+        out = f"{out[:CASE_SLUG_MAX - 9]}_{hashlib.blake2b(out.encode(), digest_size=4).hexdigest()}"
     return out
 
 

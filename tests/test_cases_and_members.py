@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import copy_project
 from raadsarkiv import urls
-from raadsarkiv.pipeline import check
+from raadsarkiv.pipeline import build, check
 from raadsarkiv.render import make_environment, render
 from raadsarkiv.views import case_pages, page_builders, people_of
 from test_safety import SECRETS
@@ -179,3 +179,26 @@ def test_no_closed_content_on_case_and_member_pages(sample_site: Path) -> None:
         for secret in SECRETS:
             assert secret not in text, page
         assert "Personalesag" not in text and "Køb af ejendom" not in text, page  # closed items are in no case or person page
+
+
+def test_names_and_case_numbers_that_make_no_plain_slug_still_build(tmp_path: Path) -> None:
+    """A name without a letter a-z ('李明', '—'), a very long name and a very long case number give stable,
+    distinct, short folder names: the build never fails on them."""
+    root = copy_project(tmp_path / "project")
+    meeting = root / "content/meetings/eksempeludvalget/2024-06-10-referat.md"
+    long_name, long_case = "Anna " + "Langnavn" * 40, "SAG/" + "æ" * 150
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("  - Jens Eksempel\n", f"  - Jens Eksempel\n  - 李明\n  - 李\n  - \"—\"\n  - {long_name}\n", 1)
+                       .replace("kind: referat\n", f'kind: referat\nitems:\n  2:\n    case_number: "{long_case}"\n'
+                                f'  3:\n    case_number: "{long_case}"\n', 1), encoding="utf-8")
+    out = root / "output"
+    build(root, out)
+    ids = sorted(p.parent.name for p in (out / "personer").glob("*/index.html"))
+    odd = [i for i in ids if i.startswith("person-") or i.startswith("anna-langnavn")]
+    assert len(odd) == 4 and all(len(i) <= 80 for i in odd), odd
+    assert "李明" in main_text(out / "personer" / next(i for i in odd if (out / "personer" / i / "index.html").read_text(
+        encoding="utf-8").count("李明")) / "index.html")
+    cases = [p.parent.name for p in (out / "sager").glob("*/index.html")]
+    long_slug = next(c for c in cases if c.startswith("sag_2f"))
+    assert len(long_slug) == 100 and urls.case_slug(long_case) == long_slug
+    assert (out / "data/persons" / f"{odd[0]}.json").is_file()
