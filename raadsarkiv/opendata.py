@@ -351,17 +351,12 @@ def layout(site: Site) -> Layout:
     return Layout(sorted(bodies_of), dict(bodies_of), meetings, by_year, people_of)
 
 
-def _role(appearance: Appearance) -> str | None:
-    """The role a meeting gives a person: as written, or 'stedfortræder' for one who met for an absent member."""
-    return appearance.role or ("stedfortræder" if appearance.substitute_for else None)
-
-
 def memberships(found: list[Appearance]) -> dict[tuple[str, str | None], list[Appearance]]:
     """A person's appearances by (body, role), in the order first seen."""
     grouped: dict[tuple[str, str | None], list[Appearance]] = {}
     for appearance in found:
         for slug in appearance.meeting.meta.bodies:
-            grouped.setdefault((slug, _role(appearance)), []).append(appearance)
+            grouped.setdefault((slug, appearance.shown_role), []).append(appearance)
     return grouped
 
 

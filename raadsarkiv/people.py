@@ -32,6 +32,11 @@ class Appearance:
     position: int = 0  # where the meeting's attendance names them (present first, then absent)
 
     @property
+    def shown_role(self) -> str | None:
+        """The role the meeting gives the person: as written, or 'stedfortræder' for one who met for an absent member."""
+        return self.role or ("stedfortræder" if self.substitute_for else None)
+
+    @property
     def order(self) -> tuple:
         """Meetings oldest first, then as the attendance lists people."""
         meta = self.meeting.meta

@@ -691,7 +691,7 @@ def person_view(site: Site, pid: str) -> PageView:
 
     def row(a: Appearance) -> dict[str, Any]:
         return {"url": link.to(urls.meeting(a.meeting)), "date": a.meeting.meta.when,
-                "meeting": _meeting_label(site, a.meeting), "name": a.name, "role": a.role, "party": a.party,
+                "meeting": _meeting_label(site, a.meeting), "name": a.name, "role": a.shown_role, "party": a.party,
                 "substitute_for": a.substitute_for}
 
     context.update(
@@ -724,7 +724,7 @@ def body_members(site: Site, link: Linker, slug: str) -> list[dict[str, Any]]:
     for pid, here in sorted(_members_by_body(site).get(slug, {}).items(), key=lambda kv: (kv[1][0].order, kv[0])):
         out.append({
             "url": link.to(urls.person(pid)), "name": latest(here).name, "party": latest(here).party,
-            "roles": list(dict.fromkeys(r for a in here if (r := a.role or ("stedfortræder" if a.substitute_for else None)))),
+            "roles": list(dict.fromkeys(a.shown_role for a in here if a.shown_role)),
             "first": here[0].meeting.meta.when, "last": here[-1].meeting.meta.when,
             "present": sum(1 for a in here if a.status == "present"), "absent": sum(1 for a in here if a.status == "absent"),
         })
