@@ -10,6 +10,7 @@ from conftest import copy_project
 from raadsarkiv import urls
 from raadsarkiv.pipeline import build, check
 from raadsarkiv.render import make_environment, render
+from raadsarkiv.theme import template_folders
 from raadsarkiv.views import case_pages, page_builders, people_of
 from test_safety import SECRETS
 
@@ -108,7 +109,7 @@ def test_a_closed_item_is_no_part_of_a_case(tmp_path: Path) -> None:
     refs = case_pages(checked.site)["00.30.10-s00-2-24"]
     assert [(r.meeting.meta.date.isoformat(), r.item.number) for r in refs] == [("2024-06-10", "2"), ("2024-06-10", "3")]
     builders = page_builders(checked.site, checked.bilag_text)
-    page = render(make_environment(root / "templates"), builders["sager/00.30.10-s00-2-24/index.html"]()).decode()
+    page = render(make_environment(template_folders(root)), builders["sager/00.30.10-s00-2-24/index.html"]()).decode()
     assert "Tilskud til enkeltperson" not in page and "16.2" not in page
 
 
