@@ -186,8 +186,9 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
             if not any(fnmatch.fnmatchcase(number, pattern) for number in numbers):
                 problems.warning(
                     meeting.path, meeting.lines.get("shared_case_numbers", 1),
-                    f"'shared_case_numbers': '{pattern}' matches no case number of this file's items (items.<number>.case_number: "
-                    f"{', '.join(sorted(set(numbers))) or 'none'}); correct it, or remove it",
+                    _("'shared_case_numbers': '{pattern}' matches no case number of this file's items "
+                      "(items.<number>.case_number: {numbers}); correct it, or remove it",
+                      pattern=pattern, numbers=", ".join(sorted(set(numbers))) or _("none")),
                 )
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:

@@ -181,8 +181,8 @@ PERSON_ID_MAX = 80  # a person id names a folder, /personer/<id>/ (attendance.na
 
 def _person_id(value: str) -> str:
     if len(value) > PERSON_ID_MAX:
-        raise ValueError(f"'{value[:24]}…' has {len(value)} characters; a person id has at most {PERSON_ID_MAX} "
-                         "(it names the folder of the member page, /personer/<id>/): shorten it")
+        raise ValueError(_("'{value}…' has {length} characters; a person id has at most {limit} (it names the folder of "
+                           "the member page, /personer/<id>/): shorten it", value=value[:24], length=len(value), limit=PERSON_ID_MAX))
     return value
 
 
