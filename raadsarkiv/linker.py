@@ -14,7 +14,9 @@ from pathlib import PurePosixPath
 
 from . import urls
 from .config import SiteConfig
+from .embargo import Withheld
 from .errors import Problems
+from .history import FileHistory
 from .model import AgendaItem, Content, LinkRef, Meeting
 from .refs import BadRef, parse_href
 
@@ -87,6 +89,8 @@ class Site:
     strategy_refs: dict[str, list[ItemRef]]
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
     cases: dict[str, list[ItemRef]]
+    history: dict[str, FileHistory] = field(default_factory=dict)  # content file -> its first and last commit (history.py)
+    withheld: dict[str, Withheld] = field(default_factory=dict)  # the preview only: drafts and embargoed files it shows, marked
 
 
 def build_index(content: Content) -> dict[str, Entry]:

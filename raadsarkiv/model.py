@@ -16,6 +16,7 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PlainValidator,
     PrivateAttr,
+    StrictBool,
     StrictInt,
     StrictStr,
     WithJsonSchema,
@@ -23,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .clock import DATETIME_HINT, DATETIME_PATTERN, parse_datetime
 from .decisions import DecidedBy
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -144,6 +146,9 @@ def _period(value: str) -> str:
 
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
+# An aware point in time; written without a UTC offset it is Danish time (clock.py).
+Moment = Annotated[dt.datetime, BeforeValidator(parse_datetime), WithJsonSchema(
+    {"type": "string", "pattern": DATETIME_PATTERN, "description": DATETIME_HINT})]
 MeetingDate = Annotated[dt.date, BeforeValidator(_meeting_date), WithJsonSchema(
     {"oneOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}, {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
 # WithJsonSchema only shapes the exported JSON Schema (editors' tools); validation stays the functions above.
@@ -157,6 +162,23 @@ class Strict(BaseModel):
     """Base for front matter: unknown keys are errors, values are not coerced."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Correction(Strict):
+    """A correction (rettelse) of a published file: when, and what was corrected."""
+
+    date: Date = Field(description="When the correction was made, YYYY-MM-DD")
+    note: Text = Field(description="What was corrected, as readers should read it, e.g. 'Punkt 3: beslutningen var gengivet forkert.'")
+
+
+class Publishing(Strict):
+    """When a meeting, strategy or page is published (embargo.py), and its corrections."""
+
+    draft: StrictBool = Field(default=False, description="true: a draft (kladde), left out of `build`; the preview shows it")
+    publish_after: Moment | None = Field(
+        default=None, description="Left out of `build` until this time (Danish time unless an offset is given), e.g. 2024-01-22T12:00",
+    )
+    rettelser: list[Correction] = Field(default=[], description="Corrections made after publishing: date and note, oldest first")
 
 
 class BodyMeta(Strict):
@@ -264,7 +286,7 @@ class ItemMeta(Strict):
     left: Names = Field(default=[], description="Members who left the meeting during the item (forlod mødet under punktet)")
 
 
-class MeetingMeta(Strict):
+class MeetingMeta(Publishing):
     """Front matter of a meeting file (agenda or minutes)."""
 
     body: Annotated[
@@ -319,7 +341,7 @@ class MeetingMeta(Strict):
         return self.bodies[0]
 
 
-class StrategyMeta(Strict):
+class StrategyMeta(Publishing):
     """Front matter of a strategy file."""
 
     title: Text
@@ -334,7 +356,7 @@ class StrategyMeta(Strict):
     reviewed_cpr: list[StrictStr] = []
 
 
-class PageMeta(Strict):
+class PageMeta(Publishing):
     """Front matter of a plain page."""
 
     title: Text

@@ -20,7 +20,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
 from .errors import Problem
 from .loader import LoadCache
-from .pipeline import check, gc_paused, render_site
+from .pipeline import check, gc_paused, render_site, source_extras
 from .render import make_environment
 from .incremental import bytes_digest
 from .writer import copy_file
@@ -82,14 +82,14 @@ class Rebuilder:
         return result
 
     def _build(self) -> Result:
-        checked = check(self.root, self.cache)
+        checked = check(self.root, self.cache, preview=True)  # drafts and embargoed files are shown, marked
         if not checked.ok or checked.site is None or checked.content is None:
             return Result(False, checked.problems)
         site = checked.site
         templates = folder_digest(self.root / "templates")
         if templates != self.templates or self.env is None:
             self.env = make_environment(self.root / "templates")
-        deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content), signature(site, templates)
+        deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content, source_extras(checked)), signature(site, templates)
         only: set[str] | None = None
         if self.signature is not None:
             only = affected(self.signature, new_signature, self.deps, deps, changed(self.sources, sources))
