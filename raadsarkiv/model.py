@@ -171,14 +171,11 @@ class Correction(Strict):
     note: Text = Field(description="What was corrected, as readers should read it, e.g. 'Punkt 3: beslutningen var gengivet forkert.'")
 
 
-class Publishing(Strict):
-    """When a meeting, strategy or page is published (embargo.py), and its corrections."""
-
-    draft: StrictBool = Field(default=False, description="true: a draft (kladde), left out of `build`; the preview shows it")
-    publish_after: Moment | None = Field(
-        default=None, description="Left out of `build` until this time (Danish time unless an offset is given), e.g. 2024-01-22T12:00",
-    )
-    rettelser: list[Correction] = Field(default=[], description="Corrections made after publishing: date and note, oldest first")
+# When a meeting, strategy or page is published (embargo.py), and its corrections: the same three keys in each.
+Draft = Annotated[StrictBool, Field(description="true: a draft (kladde), left out of `build`; the preview shows it")]
+PublishAfter = Annotated[Moment | None, Field(
+    description="Left out of `build` until this time (Danish time unless an offset is given), e.g. 2024-01-22T12:00")]
+Corrections = Annotated[list[Correction], Field(description="Corrections made after publishing: date and note, oldest first")]
 
 
 class BodyMeta(Strict):
@@ -286,7 +283,7 @@ class ItemMeta(Strict):
     left: Names = Field(default=[], description="Members who left the meeting during the item (forlod mødet under punktet)")
 
 
-class MeetingMeta(Publishing):
+class MeetingMeta(Strict):
     """Front matter of a meeting file (agenda or minutes)."""
 
     body: Annotated[
@@ -308,6 +305,9 @@ class MeetingMeta(Publishing):
     note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
     source: Text | None = Field(default=None, description="Where the original was published")
     items: dict[ItemNumber, ItemMeta] = Field(default={}, description="Case metadata per item number (4, 3a, 3.1)")
+    draft: Draft = False
+    publish_after: PublishAfter = None
+    rettelser: Corrections = []
     reviewed_cpr: list[StrictStr] = []
 
     _precision: Literal["day", "month", "year"] = PrivateAttr("day")
@@ -341,7 +341,7 @@ class MeetingMeta(Publishing):
         return self.bodies[0]
 
 
-class StrategyMeta(Publishing):
+class StrategyMeta(Strict):
     """Front matter of a strategy file."""
 
     title: Text
@@ -353,15 +353,24 @@ class StrategyMeta(Publishing):
         default=None, description="gældende | udløbet | udkast | ukendt; without it the page shows no status",
     )
     source: Text | None = None
+    draft: Draft = False
+    publish_after: PublishAfter = None
+    rettelser: Corrections = []
     reviewed_cpr: list[StrictStr] = []
 
 
-class PageMeta(Publishing):
+class PageMeta(Strict):
     """Front matter of a plain page."""
 
     title: Text
     description: Text | None = None
+    draft: Draft = False
+    publish_after: PublishAfter = None
+    rettelser: Corrections = []
     reviewed_cpr: list[StrictStr] = []
+
+
+Publishable = MeetingMeta | StrategyMeta | PageMeta  # front matter with draft, publish_after and rettelser
 
 
 # --- Parsed content (plain data, filled by the loader) ---------------------------------

@@ -25,7 +25,7 @@ from .attendance import attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
 from .clock import local
-from .model import Meeting, Publishing, When, item_order
+from .model import Meeting, Publishable, When, item_order
 from .public import CLOSED_BILAG_LABEL
 
 DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
@@ -113,7 +113,7 @@ def last_changed(site: Site, path: str) -> dt.date | None:
     return local(found.last).date() if found else None
 
 
-def _record(site: Site, path: str, meta: Publishing) -> dict[str, Any]:
+def _record(site: Site, path: str, meta: Publishable) -> dict[str, Any]:
     """What a meeting, strategy or page says about itself: "Senest ændret" (history.py), its corrections
     (rettelser), and in the preview only, that it is a draft or under embargo (embargo.py)."""
     held = site.withheld.get(path)
