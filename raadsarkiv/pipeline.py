@@ -152,7 +152,9 @@ def render_site(
     env = env or make_environment(root / "templates")
     builders = page_builders(site, bilag_text or {})
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
-    files |= {output: make() for output, make in file_builders(site).items() if only is None or output in only}
+    events = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
+    files |= {output: make() for output, make in file_builders(site, events).items() if only is None or output in only}
+    events.save()
     pages = sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS))
     files |= sitemaps(site.config, pages, last_modified(site))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
@@ -170,10 +172,10 @@ def render_site(
     return files, copies
 
 
-def file_builders(site: Site) -> dict[str, Callable[[], bytes]]:
+def file_builders(site: Site, events: calendars.EventCache | None = None) -> dict[str, Callable[[], bytes]]:
     """The site's files that are not HTML pages, by output path: the Atom feeds and the calendars.
     Like pages, each has its dependencies in depends.py, and is made only when those changed."""
-    return feeds.builders(site) | calendars.builders(site)
+    return feeds.builders(site) | calendars.builders(site, events)
 
 
 def last_modified(site: Site) -> dict[str, str]:

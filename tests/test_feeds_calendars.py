@@ -13,8 +13,10 @@ import pytest
 from icalendar import Calendar
 
 from conftest import copy_project
+from raadsarkiv import calendars
+from raadsarkiv.buildcache import DiskCache
 from raadsarkiv.leakgate import Gate, Secret
-from raadsarkiv.pipeline import build
+from raadsarkiv.pipeline import build, check
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 BASE = "https://raadsarkiv.example.dk/"
@@ -152,3 +154,19 @@ def test_the_leak_gate_reads_folded_calendar_lines(tmp_path: Path) -> None:
     assert [leak.output for leak in gate.scan(tmp_path)] == ["kalender.ics"]
     shutil.copy(tmp_path / "kalender.ics", tmp_path / "kalender.txt")  # the same bytes, not read as a calendar
     assert {leak.output for leak in gate.scan(tmp_path)} == {"kalender.ics"}
+
+
+def test_events_kept_in_the_build_cache_are_the_events_written_anew(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    build(root, root / "output")
+    checked = check(root)
+    assert checked.site is not None
+    stored = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
+    assert len(stored.events) >= 8  # the build kept every event it wrote
+    fresh = {output: make() for output, make in calendars.builders(checked.site, calendars.EventCache()).items()}
+    assert {output: make() for output, make in calendars.builders(checked.site, stored).items()} == fresh
+    assert not stored.changed  # every event came from the cache
+    for entry in (root / calendars.CACHE_DIR).glob("*.bin"):
+        entry.write_bytes(entry.read_bytes()[:-5] + b"xxxxx")  # damaged: ignored, the events are written again
+    damaged = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
+    assert damaged.events == {} and {o: make() for o, make in calendars.builders(checked.site, damaged).items()} == fresh
