@@ -52,9 +52,24 @@ def state(root: Path) -> bytes:
     return found.encode() if found else b""
 
 
+_last: list[tuple[Path, bytes, tuple[dict[str, FileHistory], str | None]]] = []  # the latest read, by root and state()
+
+
 def read(root: Path) -> tuple[dict[str, FileHistory], str | None]:
-    """The history of every committed file under root/content (`content/…` paths), and a warning if shallow."""
-    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+    """The history of every committed file under root/content (`content/…` paths), and a warning if shallow.
+
+    The history follows from the commit checked out (`state`): while that stays the same, the last
+    answer is given again, so the preview does not run `git log` on every save."""
+    current = state(root)
+    if _last and _last[0][:2] == (root.resolve(), current) and current:
+        return _last[0][2]
+    found = _read(root, current)
+    _last[:] = [(root.resolve(), current, found)]
+    return found
+
+
+def _read(root: Path, current: bytes) -> tuple[dict[str, FileHistory], str | None]:
+    if current.startswith(b"true"):
         return {}, SHALLOW_WARNING
     output = _git(root, "log", "--format=%ct", "-z", "--name-only", "--no-renames", "--relative", "--", "content")
     if not output:
