@@ -93,6 +93,11 @@ def test_one_git_log_reads_every_file(repo: Path, monkeypatch: pytest.MonkeyPatc
     checked = check(repo)
     assert len(checked.history) >= 25  # every committed Markdown file and bilag
     assert sum("log" in command for command in calls) == 1
+    assert check(repo).history == checked.history  # the same commit: the same history, without another git log
+    assert sum("log" in command for command in calls) == 1
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Tom", date=THIRD)
+    assert check(repo).history == checked.history  # a commit that touches no file changes no date
+    assert sum("log" in command for command in calls) == 2
 
 
 def test_a_shallow_clone_shows_no_dates_and_says_why(repo: Path, tmp_path: Path) -> None:
