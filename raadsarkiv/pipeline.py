@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -70,7 +70,6 @@ class Checked:
     content: Content | None = None  # everything loaded, closed parts and held-back files too: only the leak gate reads it
     withheld: dict[str, embargo.Withheld] = field(default_factory=dict)  # drafts and embargoed files left out (not by the preview)
     release: dt.datetime | None = None  # embargo.next_release: the site changes by itself then
-    history: dict[str, history.FileHistory] = field(default_factory=dict)  # content file -> first and last commit
 
     @property
     def ok(self) -> bool:
@@ -119,7 +118,7 @@ def _check(root: Path, cache: LoadCache | None, now: dt.datetime, preview: bool)
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
     return Checked(problems.all(), site, private_bilag, texts, static_files, content,
-                   {} if preview else held, embargo.next_release(content, now), site.history)
+                   {} if preview else held, embargo.next_release(content, now))
 
 
 def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
@@ -243,7 +242,7 @@ def source_extras(checked: Checked) -> dict[str, bytes]:
     """What a content file's digest (depends.source_digests) must also cover besides its bytes: its git
     dates (shown as "Senest ændret", in feeds and calendars) and whether it is held back (embargo.py), so
     that a commit, or an embargo ending, renders the pages that show the file again."""
-    extras = {path: found.digest() for path, found in checked.history.items()}
+    extras = {path: found.digest() for path, found in (checked.site.history if checked.site else {}).items()}
     for path in checked.withheld:
         extras[path] = extras.get(path, b"") + b":withheld"
     return extras

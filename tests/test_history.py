@@ -91,12 +91,12 @@ def test_one_git_log_reads_every_file(repo: Path, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(history.subprocess, "run", run)
     checked = check(repo)
-    assert len(checked.history) >= 25  # every committed Markdown file and bilag
+    assert len(checked.site.history) >= 25  # every committed Markdown file and bilag
     assert sum("log" in command for command in calls) == 1
-    assert check(repo).history == checked.history  # the same commit: the same history, without another git log
+    assert check(repo).site.history == checked.site.history  # the same commit: the same history, without another git log
     assert sum("log" in command for command in calls) == 1
     git(repo, "commit", "-q", "--allow-empty", "-m", "Tom", date=THIRD)
-    assert check(repo).history == checked.history  # a commit that touches no file changes no date
+    assert check(repo).site.history == checked.site.history  # a commit that touches no file changes no date
     assert sum("log" in command for command in calls) == 2
 
 
