@@ -12,6 +12,7 @@ from the redacted site.
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib import metadata
 from collections.abc import Callable, Collection, Iterator
 from functools import partial
@@ -61,6 +62,9 @@ STRUCTURAL_KEYS = {"body", "date", "kind", "sequence", "start", "end", "draft", 
                    "organisation", "period", "adopted", "status"}
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def held_back_secrets(content: Content, withheld: Collection[str]) -> list[Secret]:
     """Everything a held-back file (a draft, or under embargo: embargo.py) would publish, as closed text: its
     rendered text, its titles and its front-matter values. The gate is told which files were held back and
@@ -76,7 +80,8 @@ def held_back_secrets(content: Content, withheld: Collection[str]) -> list[Secre
             texts += [item.title, text_of(item.intro_html), *(text_of(section.html) for section in item.sections)]
         found += [Secret(label, owner.path, 1, text) for text in texts if text.strip()]
         values = owner.meta.model_dump(mode="json", exclude=STRUCTURAL_KEYS)
-        found += [Secret(label, owner.path, 1, value, kind="value") for value in _values(values) if value]
+        # Not dates (a correction's): the same day is in many a public <time datetime>, and tells nothing of the file.
+        found += [Secret(label, owner.path, 1, value, kind="value") for value in _values(values) if value and not ISO_DATE.match(value)]
     return found
 
 

@@ -145,3 +145,13 @@ def test_a_bad_correction_is_an_error_on_its_line(tmp_path: Path, front: str, me
     assert any(message in error.message for error in errors), [p.format() for p in errors]
     line = (root / MEETING).read_text(encoding="utf-8").split("\n").index("rettelser:") + 1
     assert all(error.path == MEETING and line < error.line <= line + 2 for error in errors)
+
+
+def test_a_draft_s_correction_date_shown_elsewhere_is_no_leak(repo: Path) -> None:
+    """A held-back file is fingerprinted like closed content (embargo.py), but not by its dates: the day of a draft's
+    correction is also the "Senest ændret" of a published page, which leaks nothing of the draft."""
+    draft = repo / "content/meetings/eksempeludvalget/2024-09-09-dagsorden.md"
+    edit(draft, "draft: true\n", "draft: true\nrettelser:\n  - date: 2024-03-01\n    note: Punkt 2 er omskrevet.\n")
+    git(repo, "commit", "-q", "-am", "Kladde rettet", date=SECOND)
+    build(repo, repo / "output")  # would stop on a "leak" of 2024-03-01 into the meeting page changed that day
+    assert '<time datetime="2024-03-01">' in (repo / "output" / MEETING_PAGE).read_text(encoding="utf-8")
