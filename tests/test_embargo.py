@@ -206,3 +206,17 @@ def test_the_schema_describes_the_new_keys() -> None:
     assert {"draft", "publish_after", "rettelser"} <= schema["properties"].keys()
     for kind in ("page", "strategy"):
         assert "publish_after" in json.loads((REPO / f"schema/{kind}.schema.json").read_text(encoding="utf-8"))["properties"]
+
+
+def test_a_draft_page_is_in_no_footer_until_published(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    (root / "content/pages/nyhedsbrev.md").write_text(
+        "---\ntitle: Nyhedsbrev om arkivet\ndraft: true\n---\n\nTilmeld dig nyhedsbrevet om nye referater i arkivet.\n", encoding="utf-8")
+    build(root, root / "output")
+    assert not (root / "output/nyhedsbrev").exists()
+    assert "Nyhedsbrev om arkivet" not in (root / "output/index.html").read_text(encoding="utf-8")
+    checked = check(root, preview=True)
+    assert checked.site is not None
+    files, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    assert "Nyhedsbrev om arkivet" in files["index.html"].decode()  # the preview's footer
+    assert "Kladde: siden vises kun i forhåndsvisningen" in files["nyhedsbrev/index.html"].decode()
