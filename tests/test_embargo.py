@@ -202,10 +202,10 @@ def test_a_closed_item_of_a_released_meeting_stays_closed(tmp_path: Path) -> Non
 
 
 def test_the_schema_describes_the_new_keys() -> None:
-    schema = json.loads((REPO / "schema/meeting.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((REPO / "raadsarkiv/schemas/meeting.schema.json").read_text(encoding="utf-8"))
     assert {"draft", "publish_after", "rettelser"} <= schema["properties"].keys()
     for kind in ("page", "strategy"):
-        assert "publish_after" in json.loads((REPO / f"schema/{kind}.schema.json").read_text(encoding="utf-8"))["properties"]
+        assert "publish_after" in json.loads((REPO / f"raadsarkiv/schemas/{kind}.schema.json").read_text(encoding="utf-8"))["properties"]
 
 
 def test_a_draft_page_is_in_no_footer_until_published(tmp_path: Path) -> None:
