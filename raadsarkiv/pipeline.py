@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import calendars, clock, embargo, feeds, fingerprints, history, linker, public, search, theme, urls
+from . import calendars, clock, embargo, feeds, fingerprints, history, linker, opendata, public, search, theme, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
@@ -140,7 +140,7 @@ def render_site(
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
-    With `only`, just those pages are rendered (plus the sitemap files and robots.txt): the live preview's rebuild.
+    With `only`, just those pages are rendered (plus the sitemap files, robots.txt and the open data): the live preview's rebuild.
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
     `static_files` is Checked.static_files, the checked walk of static/ (the site's and the theme's); without it static/ is
     walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
@@ -157,6 +157,8 @@ def render_site(
     pages = sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS))
     files |= sitemaps(site.config, pages, last_modified(site))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
+    # The open data (data/*.json): like pages, only what changed (depends.py) is made again.
+    files |= {path: make() for path, make in opendata.data_builders(site, bilag_text or {}).items() if only is None or path in only}
     content_dir = root / "content"
     copies = {info.file: content_dir / info.rel for info in site.bilag.values()}
     if static_files is None:
