@@ -16,7 +16,9 @@ from pathlib import PurePosixPath
 from . import urls
 from .config import SiteConfig
 from .i18n import _
+from .embargo import Withheld
 from .errors import Problems
+from .history import FileHistory
 from .model import AgendaItem, Content, LinkRef, Meeting
 from .refs import BadRef, parse_href
 
@@ -89,6 +91,8 @@ class Site:
     strategy_refs: dict[str, list[ItemRef]]
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
     cases: dict[str, list[ItemRef]]  # urls.case_slug(case number) -> items filed under it, oldest meeting first
+    history: dict[str, FileHistory] = field(default_factory=dict)  # content file -> its first and last commit (history.py)
+    withheld: dict[str, Withheld] = field(default_factory=dict)  # the preview only: drafts and embargoed files it shows, marked
 
 
 def build_index(content: Content) -> dict[str, Entry]:
