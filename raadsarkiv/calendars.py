@@ -25,7 +25,7 @@ from .clock import TIMEZONE
 from .feeds import updated
 from .linker import Site
 from .model import Meeting
-from .views import bodies_name, meeting_summary, summary
+from .views import bodies_name, meeting_summary, summary, ui_of
 
 PRODID = "-//Rådsarkiv//Rådsarkiv//DA"
 END = b"END:VCALENDAR\r\n"
@@ -68,7 +68,7 @@ def _facts(site: Site, meeting: Meeting, stamp: dt.datetime) -> EventFacts:
         end = dt.datetime.combine(date, dt.time.fromisoformat(meta.end), TIMEZONE) if meta.end else None
     return (
         str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}udvalg/{home}/{day}/{sequence}")), stamp.astimezone(dt.timezone.utc),
-        start, end, name if len(meta.bodies) > 1 else f"Møde i {name}", meta.place, address,
+        start, end, name if len(meta.bodies) > 1 else ui_of(site).gettext("Meeting of {body}", body=name), meta.place, address,
         f"{summary(meeting_summary(site, meeting), DESCRIPTION)}\n\n{address}",
     )
 
@@ -149,7 +149,7 @@ def builders(site: Site, cache: EventCache | None = None) -> dict[str, Callable[
     """Every calendar file of the site by output path, made when called (`cache`: events written before)."""
     cache = cache or EventCache()
     made: dict[str, Callable[[], bytes]] = {
-        urls.CALENDAR: partial(calendar, site, f"{site.config.title}: alle møder", site.content.meetings, cache),
+        urls.CALENDAR: partial(calendar, site, ui_of(site).gettext("{title}: all meetings", title=site.config.title), site.content.meetings, cache),
     }
     for slug, body in sorted(site.content.bodies.items()):
         organisation = site.config.organisations[body.meta.organisation].name

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None, prog: str = "raadsarkiv") -> int:
     try:
         now = clock.now()  # what embargoes (publish_after) are compared with; RAADSARKIV_NOW fixes it
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {problem}", problem=exc), file=sys.stderr)
         return 2
     if args.command == "check":
         checked = check(root, now=now)

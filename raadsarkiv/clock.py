@@ -12,9 +12,11 @@ import os
 import re
 from zoneinfo import ZoneInfo
 
+from .i18n import N_, _
+
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
 NOW_VARIABLE = "RAADSARKIV_NOW"
-DATETIME_HINT = "a date and time in Danish time, YYYY-MM-DDTHH:MM, e.g. 2024-01-22T12:00 (or with a UTC offset: 2024-01-22T12:00+01:00)"
+DATETIME_HINT = N_("a date and time in Danish time, YYYY-MM-DDTHH:MM, e.g. 2024-01-22T12:00 (or with a UTC offset: 2024-01-22T12:00+01:00)")  # translated where shown
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
 _DATETIME_RE = re.compile(DATETIME_PATTERN)
 
@@ -31,11 +33,11 @@ def parse_datetime(value: object) -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date and time; expected {DATETIME_HINT}") from None
+            raise ValueError(_("'{value}' is not a real date and time; expected {hint}", value=value, hint=_(DATETIME_HINT))) from None
     elif isinstance(value, dt.date) or isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise ValueError(f"'{value}' has no time of day; expected {DATETIME_HINT}")
+        raise ValueError(_("'{value}' has no time of day; expected {hint}", value=value, hint=_(DATETIME_HINT)))
     else:
-        raise ValueError(f"expected {DATETIME_HINT}")
+        raise ValueError(_("expected {hint}", hint=_(DATETIME_HINT)))
     return moment.replace(tzinfo=TIMEZONE) if moment.tzinfo is None else moment
 
 

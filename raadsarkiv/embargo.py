@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .errors import Problems
+from .i18n import _
 from .model import Content, LinkRef, Meeting, Page, Strategy
 from .refs import BadRef, bilag_path, parse_href
 
@@ -29,12 +30,15 @@ class Withheld:
     draft: bool
     until: dt.datetime | None
 
-    def reason(self) -> str:
-        """For messages: 'a draft (draft: true)', 'under embargo until 2024-01-22 12:00+01:00 (publish_after)'."""
+    def link_error(self, target: str) -> str:
+        """The message for a published file's link to this held-back file `target` (one sentence per reason)."""
         if self.draft:
-            return "a draft (draft: true)"
+            return _("link to {target}, which is not published: it is a draft (draft: true); remove the link until that file "
+                     "is published, or publish it (remove `draft`, or an earlier `publish_after`)", target=target)
         assert self.until is not None
-        return f"under embargo until {self.until.isoformat(' ', 'minutes')} (publish_after)"
+        return _("link to {target}, which is not published: it is under embargo until {time} (publish_after); remove the link "
+                 "until that file is published, or publish it (remove `draft`, or an earlier `publish_after`)",
+                 target=target, time=self.until.isoformat(" ", "minutes"))
 
 
 def _owners(content: Content) -> list[Owner]:
@@ -90,8 +94,7 @@ def check_links(content: Content, held: dict[str, Withheld], problems: Problems)
     for link in _links(content):
         target = _target(link)
         if link.source not in held and target in held and not link.no_file:
-            problems.error(link.source, link.line, f"link to {target}, which is not published: it is {held[target].reason()}; "
-                           "remove the link until that file is published, or publish it (remove `draft`, or an earlier `publish_after`)")
+            problems.error(link.source, link.line, held[target].link_error(target))
 
 
 def held_bilag(content: Content, held: dict[str, Withheld]) -> set[str]:

@@ -53,9 +53,11 @@ def published(site: Site, meeting: Meeting) -> dt.datetime:
 
 def _summary(site: Site, meeting: Meeting) -> str:
     """The entry's text: the meeting's public summary, then its corrections."""
+    ui = ui_of(site)
     text = meeting_summary(site, meeting) + "."
     if meeting.meta.rettelser:
-        text += " Rettelser: " + " ".join(f"{long_date(c.date, ui_of(site))}: {c.note}" for c in meeting.meta.rettelser)
+        corrections = " ".join(f"{long_date(c.date, ui)}: {c.note}" for c in meeting.meta.rettelser)
+        text += " " + ui.gettext("Corrections: {corrections}", corrections=corrections)
     return text
 
 
@@ -69,7 +71,7 @@ def feed(site: Site, output: str, page: str, title: str, meetings: list[Meeting]
     generator.author({"name": site.config.title})
     generator.link(href=urls.absolute(base, output), rel="self", type="application/atom+xml")
     generator.link(href=urls.absolute(base, page), rel="alternate", type="text/html")
-    generator.language("da")
+    generator.language(site.config.language)
     generator.updated(max((updated(site, m) for m in newest), default=EPOCH))
     for meeting in reversed(newest):  # feedgen writes the entry added last first
         address = urls.absolute(base, urls.meeting(meeting))
@@ -86,12 +88,15 @@ def feed(site: Site, output: str, page: str, title: str, meetings: list[Meeting]
 
 def builders(site: Site) -> dict[str, Callable[[], bytes]]:
     """Every feed of the site by output path, made when called."""
+    ui = ui_of(site)
     made: dict[str, Callable[[], bytes]] = {
-        urls.FEED: partial(feed, site, urls.FEED, urls.HOME, f"{site.config.title}: nye og ændrede møder", site.content.meetings),
+        urls.FEED: partial(feed, site, urls.FEED, urls.HOME, ui.gettext("{title}: new and changed meetings", title=site.config.title),
+                           site.content.meetings),
     }
     for slug, body in sorted(site.content.bodies.items()):
         organisation = site.config.organisations[body.meta.organisation].name
         made[urls.body_feed(slug)] = partial(feed, site, urls.body_feed(slug), urls.body(slug),
-                                             f"{body.meta.name} ({organisation}): nye og ændrede møder",
+                                             ui.gettext("{body} ({organisation}): new and changed meetings", body=body.meta.name,
+                                                        organisation=organisation),
                                              site.meetings_by_body.get(slug, []))
     return made

@@ -75,7 +75,7 @@ def held_back_secrets(content: Content, withheld: Collection[str]) -> list[Secre
     for owner in owners:
         if owner.path not in withheld:
             continue
-        label = f"{owner.path} (not published: a draft or under embargo)"
+        label = _("{file} (not published: a draft or under embargo)", file=owner.path)
         texts = [text_of(owner.intro_html)] if isinstance(owner, Meeting) else [text_of(owner.html)]
         for item in owner.items if isinstance(owner, Meeting) else []:
             texts += [item.title, text_of(item.intro_html), *(text_of(section.html) for section in item.sections)]

@@ -16,8 +16,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import N_
+
 GIT_TIMEOUT = 120  # seconds; `git log` over twenty years of an archive takes about a second
-SHALLOW_WARNING = (
+SHALLOW_WARNING = N_(  # translated where shown
     "the git history is shallow (a CI checkout fetches one commit unless told otherwise), so the dates of the last "
     "changes are unknown and 'Senest ændret', the feeds' update times and sitemap <lastmod> fall back to the meeting "
     "dates or are left out; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"

@@ -112,7 +112,7 @@ def _check(root: Path, cache: LoadCache | None, now: dt.datetime, preview: bool)
     site = linker.link(published, config, sizes)
     site.history, shallow = history.read(root)
     if shallow:
-        problems.warning("(git)", 1, shallow)
+        problems.warning("(git)", 1, _(shallow))
     site.withheld = held if preview else {}
     texts = bilag_texts(root, site, problems)
     public.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)

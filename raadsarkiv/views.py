@@ -130,7 +130,7 @@ def meeting_summary(site: Site, meeting: Meeting) -> str:
     """What a meeting is, in one line: its name, the number of items and their titles (public for closed items too).
     The meeting page's meta description and its feed entry's summary."""
     titles = "; ".join(item.title for item in meeting.items)
-    count = f"{len(meeting.items)} punkt" if len(meeting.items) == 1 else f"{len(meeting.items)} punkter"
+    count = ui_of(site).ngettext("{n} item", "{n} items", len(meeting.items))
     return f"{meeting_name(site, meeting)}. {count}: {titles}"
 
 
@@ -144,12 +144,15 @@ def _record(site: Site, path: str, meta: Publishable) -> dict[str, Any]:
     """What a meeting, strategy or page says about itself: "Senest ændret" (history.py), its corrections
     (rettelser), and in the preview only, that it is a draft or under embargo (embargo.py)."""
     held = site.withheld.get(path)
+    ui = ui_of(site)
     notice = None
     if held is not None and held.draft:
-        notice = "Kladde: siden vises kun i forhåndsvisningen og offentliggøres ikke, før kladden er færdig (draft: true)."
+        notice = ui.gettext("Draft: the page is shown only in the preview and is not published until the draft is finished (draft: true).")
     elif held is not None and held.until is not None:
         until = local(held.until)
-        notice = f"Under embargo: siden offentliggøres {long_date(until.date(), ui_of(site))} kl. {until:%H.%M} (publish_after)."
+        # Translators: {time} is a time of day (the translation of "HH:mm"): 'kl. 12.00'.
+        notice = ui.gettext("Under embargo: the page is published on {date} at {time} (publish_after).", date=long_date(until.date(), ui),
+                            time=format_time(until.time(), ui.gettext("HH:mm"), locale=ui.locale))
     return {
         "changed": last_changed(site, path),
         "corrections": [{"date": c.date, "note": c.note} for c in meta.rettelser],
@@ -160,7 +163,11 @@ def _record(site: Site, path: str, meta: Publishable) -> dict[str, Any]:
 def _held_label(site: Site, path: str) -> str | None:
     """In the preview, what a list says of a draft or embargoed meeting (a build never lists one)."""
     held = site.withheld.get(path)
-    return None if held is None else "kladde" if held.draft else "under embargo"
+    if held is None:
+        return None
+    ui = ui_of(site)
+    # Translators: a label after a meeting in a list of the preview.
+    return ui.gettext("unpublished draft") if held.draft else ui.gettext("under embargo")
 
 
 def subscriptions(site: Site, link: Linker, slug: str | None = None) -> dict[str, str]:
@@ -449,7 +456,7 @@ def body_view(site: Site, slug: str) -> PageView:
         members=body_members(site, link, slug),
         body={"name": body.meta.name, "type": ui.gettext(BODY_TYPE[body.meta.type])}, description=link.fragment(body.path, body.html),
         organisation={"name": site.config.organisations[body.meta.organisation].name}, years=sorted(years.items(), reverse=True),
-        subscribe=subscribe, alternates=_alternates(subscribe, f"Nye møder i {body.meta.name} ({organisation})"),
+        subscribe=subscribe, alternates=_alternates(subscribe, ui.gettext("New meetings of {body} ({organisation})", body=body.meta.name, organisation=organisation)),
     )
     return PageView(page, "body.html", context)
 
@@ -491,7 +498,7 @@ def home_view(site: Site) -> PageView:
         ],
         strategies=[{"url": link.to(urls.strategy(slug)), "title": s.meta.title} for slug, s in sorted(site.content.strategies.items())],
         counts={"meetings": len(site.content.meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
-        subscribe=subscribe, alternates=_alternates(subscribe, f"Nye møder i {site.config.title}"),
+        subscribe=subscribe, alternates=_alternates(subscribe, ui.gettext("New meetings in {title}", title=site.config.title)),
     )
     return PageView(urls.HOME, "home.html", context)
 
