@@ -21,12 +21,14 @@ from pathlib import Path
 
 from . import urls
 from .incremental import stat_digest
+from .documents import by_identity
 from .linker import ItemRef, Site, neighbours
 from .loader import LoadCache
 from .model import Content, LinkRef, Meeting
 from .views import bilag_lists, bilag_place
 
 EVERYTHING = "*"
+MEETING = "meeting:"  # a meeting's identity, a pseudo-file of `source_digests`: which documents (dagsorden, referat) it has
 
 
 def _bodies(site: Site, meeting: Meeting) -> set[str]:
@@ -34,18 +36,30 @@ def _bodies(site: Site, meeting: Meeting) -> set[str]:
     return {site.content.bodies[slug].path for slug in meeting.meta.bodies if slug in site.content.bodies}
 
 
+def identity(meeting: Meeting) -> str:
+    """A meeting's identity as a dependency (see `source_digests`): its documents' addresses depend on which exist."""
+    return MEETING + meeting.identity
+
+
+def _meeting(meeting: Meeting) -> set[str]:
+    """A meeting document linked from a page: its file, and which documents its meeting has (they decide its address)."""
+    return {meeting.path, identity(meeting)}
+
+
 def _item_ref(site: Site, ref: ItemRef) -> set[str]:
     """An item shown on another page: its meeting and the meeting's bodies (for the name)."""
-    return {ref.meeting.path} | _bodies(site, ref.meeting)
+    return _meeting(ref.meeting) | _bodies(site, ref.meeting)
 
 
 def _links(site: Site, links: Iterable[LinkRef]) -> set[str]:
     """Files a page's links point to: their address or a bilag's size can change."""
     found: set[str] = set()
+    meetings = {m.path: m for m in site.content.meetings}
     for link in links:
         target = site.targets.get((link.source, link.href))
         if target is not None and not target.external and target.key:
-            found.add(target.key if target.key.startswith("content/") else f"content/{target.key}")
+            path = target.key if target.key.startswith("content/") else f"content/{target.key}"
+            found |= _meeting(meetings[path]) if path in meetings else {path}
     return found
 
 
@@ -68,8 +82,10 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         deps[urls.body(slug)] = {body.path} | {m.path for m in meetings} | _links(site, body.links)
         deps[urls.body(slug)] |= {path for m in meetings if len(m.meta.bodies) > 1 for path in _bodies(site, m)}  # "fællesmøde med …"
     for meeting in content.meetings:
-        found = {meeting.path} | _links(site, meeting.links) | _bodies(site, meeting)
-        for slug in meeting.meta.bodies:  # a joint meeting has a previous and next meeting in each body
+        found = _meeting(meeting) | _links(site, meeting.links) | _bodies(site, meeting)
+        other = site.other_document.get(meeting.path)  # the link between the meeting's page and its agenda version
+        found |= _meeting(other) if other else set()
+        for slug in [] if meeting.agenda_version else meeting.meta.bodies:  # a previous and next meeting in each body
             found |= {m.path for m in neighbours(site, meeting, slug) if m is not None}
         for item in meeting.items:
             for ref in site.cases.get(item.meta.case_number, []) if item.meta.case_number else []:
@@ -77,6 +93,8 @@ def dependencies(site: Site) -> dict[str, set[str]]:
             for ref in site.item_refs.get((meeting.path, item.number), []):
                 found |= _item_ref(site, ref)
         deps[urls.meeting(meeting)] = found
+        if meeting.agenda_version and other:  # the agenda's address before its meeting had a referat: a redirect
+            deps[urls.agenda_redirect(meeting)] = _meeting(meeting) | _meeting(other) | _bodies(site, meeting)
     for slug, strategy in content.strategies.items():
         found = {strategy.path} | _links(site, strategy.links)
         for ref in site.strategy_refs.get(strategy.path.removeprefix("content/"), []):
@@ -109,7 +127,7 @@ def _bilag_list_dependencies(site: Site) -> dict[str, set[str]]:
     for info in site.bilag.values():
         place = bilag_place(info)
         if place:
-            by_body.setdefault(place[0], set()).update({f"content/{info.rel}", info.referrers[0].meeting.path})
+            by_body.setdefault(place[0], set()).update({f"content/{info.rel}", *_meeting(info.referrers[0].meeting)})
     sources: dict[str, set[str]] = {}
     for (source, _), target in site.targets.items():
         if target.kind == "bilag":
@@ -126,7 +144,7 @@ def _bilag_list_dependencies(site: Site) -> dict[str, set[str]]:
         for info in infos:
             found |= {f"content/{info.rel}"} | sources.get(info.rel, set())
         for source in set(found) & meetings.keys():
-            found |= _bodies(site, meetings[source])
+            found |= _bodies(site, meetings[source]) | _meeting(meetings[source])
         deps[page] = found
     return deps
 
@@ -156,6 +174,8 @@ def source_digests(root: Path, cache: LoadCache, content: Content) -> dict[str, 
     """A digest of every content file: a Markdown file's bytes (from the load), a bilag file's stat
     (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves)."""
     digests = dict(cache.digests)
+    for key, documents in by_identity(content.meetings).items():
+        digests[MEETING + key] = hashlib.blake2b(repr(sorted((m.path, m.meta.kind) for m in documents)).encode(), digest_size=16).digest()
     content_dir = root / "content"
     for rel in content.bilag_files:
         try:

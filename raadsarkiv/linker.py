@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from . import urls
 from .config import SiteConfig
+from .documents import by_identity
 from .errors import Problems
 from .model import AgendaItem, Content, LinkRef, Meeting
 from .refs import BadRef, parse_href
@@ -87,6 +88,7 @@ class Site:
     strategy_refs: dict[str, list[ItemRef]]
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
     cases: dict[str, list[ItemRef]]
+    other_document: dict[str, Meeting] = field(default_factory=dict)  # meeting path -> the meeting's other document
 
 
 def build_index(content: Content) -> dict[str, Entry]:
@@ -214,7 +216,8 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     bilag: dict[str, BilagInfo] = {}
     strategy_refs: dict[str, list[ItemRef]] = defaultdict(list)
     item_refs: dict[tuple[str, str], list[ItemRef]] = defaultdict(list)
-    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
+    # A meeting's referat before its agenda version: a bilag both link is listed with the referat.
+    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.agenda_version, m.meta.kind))
     by_path = {m.path.removeprefix("content/"): m for m in meetings}
     for link in _all_links(content):
         if link.no_file:
@@ -251,6 +254,8 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     by_body: dict[str, list[Meeting]] = defaultdict(list)
     cases: dict[str, list[ItemRef]] = defaultdict(list)
     for meeting in meetings:
+        if meeting.agenda_version:
+            continue  # listed, paged and linked as a case by its meeting's referat
         for body in meeting.meta.bodies:  # a joint meeting is listed under each of its bodies
             by_body[body].append(meeting)
         for item in meeting.items:
@@ -259,7 +264,11 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     public_links: dict[str, dict[int, LinkRef]] = defaultdict(dict)
     for link in _all_links(content):
         public_links[link.source][link.index] = link
-    return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
+    other_document = {m.path: other for group in by_identity(meetings).values()
+                      if len(group) == 2 and any(m.agenda_version for m in group)
+                      for m, other in (group, reversed(group))}
+    return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body),
+                dict(strategy_refs), dict(item_refs), dict(cases), other_document)
 
 
 def _item_at_anchor(meeting: Meeting, anchor: str) -> str | None:

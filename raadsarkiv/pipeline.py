@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import fingerprints, linker, public, search, urls
+from . import documents, fingerprints, linker, public, search, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
@@ -29,7 +29,7 @@ from .incremental import (
 )
 from .loader import LoadCache, load_content
 from .render import make_environment, render_pages
-from .views import page_builders
+from .views import agenda_redirects, page_builders
 from .writer import UnsafeOutput, check_output_dir, staged, write_files
 
 # The sitemaps.org limits of one sitemap file: 50,000 URLs and 50 MiB (52,428,800 bytes) uncompressed.
@@ -87,7 +87,9 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     problems = Problems()
     config = load_config(root, problems)
     disk = DiskCache(root / PARSE_CACHE)
-    content = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache, disk)
+    loaded = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache, disk)
+    # A dagsorden and its referat are one meeting. The leak gate reads the files as loaded, and states the rule again.
+    content = documents.pair(loaded, problems)
     static_files = walk(root / "static", "static", problems, include_hidden=True)
     if config is None:
         return Checked(problems.all(), None, set())
@@ -103,7 +105,7 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
-    return Checked(problems.all(), site, private_bilag, texts, static_files, content)
+    return Checked(problems.all(), site, private_bilag, texts, static_files, loaded)
 
 
 def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
@@ -136,7 +138,8 @@ def render_site(
     env = env or make_environment(root / "templates")
     builders = page_builders(site, bilag_text or {})
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
-    files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS)))
+    unlisted = {urls.NOT_FOUND, urls.WAS, *agenda_redirects(site)}  # the 404 page and redirects are no pages of their own
+    files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in unlisted))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     content_dir = root / "content"
     copies = {info.file: content_dir / info.rel for info in site.bilag.values()}

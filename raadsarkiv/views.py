@@ -260,8 +260,11 @@ def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
 
 
 def _pagers(site: Site, link: Linker, meeting: Meeting) -> list[dict[str, Any]]:
-    """Previous and next meeting of each of the meeting's bodies (one body, or each body of a joint meeting)."""
+    """Previous and next meeting of each of the meeting's bodies (one body, or each body of a joint meeting).
+    An agenda version has none: it links to its meeting's page, which has them."""
     pagers = []
+    if meeting.agenda_version:
+        return pagers
     for slug in meeting.meta.bodies:
         previous, following = neighbours(site, meeting, slug)
         if previous or following:
@@ -285,7 +288,7 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     items = []
     for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
         case = item.meta.case_number
-        related = [r for r in site.cases.get(case, []) if r.meeting.path != meeting.path] if case else []  # other meetings only
+        related = [r for r in site.cases.get(case, []) if r.meeting.identity != meeting.identity] if case else []  # other meetings only
         items.append({
             "number": item.number,
             "label": number_label(item.number),
@@ -307,8 +310,11 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })
+    other = site.other_document.get(meeting.path)  # the meeting's agenda version, or (on it) the meeting's referat
     context.update(
         meeting=_meeting_facts(meeting),
+        agenda_version=meeting.agenda_version,
+        other_document=other and {"url": link.to(urls.meeting(other)), "kind": KIND_LABEL[other.meta.kind]},
         kind_label=KIND_LABEL[meeting.meta.kind],
         body={"name": name},
         home={"name": body.meta.name},
@@ -319,9 +325,32 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
         intro=link.fragment(meeting.path, meeting.intro_html),
         items=items,
         pagers=_pagers(site, link, meeting),
-        search_meta=search_meta(site, meeting.meta.kind, meeting.meta.bodies, _organisations(site, meeting), meeting.meta.when),
     )
+    if not meeting.agenda_version:  # the meeting is found in search once, by its referat
+        context["search_meta"] = search_meta(site, meeting.meta.kind, meeting.meta.bodies, _organisations(site, meeting), meeting.meta.when)
     return PageView(page, "meeting.html", context)
+
+
+def agenda_redirect_view(site: Site, agenda: Meeting, minutes: Meeting) -> PageView:
+    """The address a dagsorden had before its meeting's referat was published: a redirect to the meeting's page."""
+    page = urls.agenda_redirect(agenda)
+    link = Linker(site, page)
+    context = _common(site, page, f"Dagsorden: {bodies_name(site, agenda)}, {long_date(agenda.meta.when)}",
+                      "Viderestilling til mødets side, der nu viser referatet.")
+    context.update(
+        target=link.to(urls.meeting(minutes)),
+        message="Referatet fra mødet er offentliggjort og har erstattet dagsordenen på denne adresse. Du bliver sendt videre "
+                "til mødets side automatisk.",
+        link_text="gå til mødets side med referatet",
+        also={"url": link.to(urls.meeting(agenda)), "text": "Se dagsordenen til mødet"},
+    )
+    return PageView(page, "redirect.html", context)
+
+
+def agenda_redirects(site: Site) -> dict[str, tuple[Meeting, Meeting]]:
+    """The redirect page of every agenda version (by output path), with the agenda and its meeting's referat."""
+    return {urls.agenda_redirect(m): (m, site.other_document[m.path])
+            for m in sorted(site.content.meetings, key=lambda m: m.path) if m.agenda_version}
 
 
 def body_view(site: Site, slug: str) -> PageView:
@@ -366,7 +395,8 @@ def home_view(site: Site) -> PageView:
     # The front page is the site itself: its title is not '<site> – <site>'.
     context["head_title"] = f"{site.config.title} – {site.config.tagline}" if site.config.tagline else site.config.title
     link = Linker(site, urls.HOME)
-    latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
+    meetings = [m for m in site.content.meetings if not m.agenda_version]  # a meeting once: by its referat
+    latest = sorted(meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
     context.update(
         latest=[{
             "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": KIND_LABEL[m.meta.kind],
@@ -377,7 +407,7 @@ def home_view(site: Site) -> PageView:
             for slug, b in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name))
         ],
         strategies=[{"url": link.to(urls.strategy(slug)), "title": s.meta.title} for slug, s in sorted(site.content.strategies.items())],
-        counts={"meetings": len(site.content.meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
+        counts={"meetings": len(meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
     )
     return PageView(urls.HOME, "home.html", context)
 
@@ -608,7 +638,9 @@ def page_view(site: Site, slug: str) -> PageView:
 def was_view(site: Site) -> PageView:
     """`/was/`: a static redirect to the accessibility statement, the address Danish public sites use."""
     context = _common(site, urls.WAS, "Tilgængelighedserklæring", "Viderestilling til webstedets tilgængelighedserklæring.")
-    context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)))
+    context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)),
+                   message="Tilgængelighedserklæringen for webstedet ligger på en anden adresse. Du bliver sendt videre automatisk.",
+                   link_text="gå til tilgængelighedserklæringen")
     return PageView(urls.WAS, "redirect.html", context)
 
 
@@ -640,6 +672,7 @@ def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Ca
     }
     builders |= {urls.body(slug): partial(body_view, site, slug) for slug in sorted(site.content.bodies)}
     builders |= {urls.meeting(m): partial(meeting_view, site, m) for m in sorted(site.content.meetings, key=lambda m: m.path)}
+    builders |= {page: partial(agenda_redirect_view, site, *pair) for page, pair in agenda_redirects(site).items()}
     builders |= {urls.strategy(slug): partial(strategy_view, site, slug) for slug in sorted(site.content.strategies)}
     builders |= _bilag_list_builders(site)
     builders |= {info.page: partial(bilag_view, site, info, bilag_text.get(info.rel)) for info in site.bilag.values()}
