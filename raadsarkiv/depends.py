@@ -93,8 +93,8 @@ def dependencies(site: Site) -> dict[str, set[str]]:
             for ref in site.item_refs.get((meeting.path, item.number), []):
                 found |= _item_ref(site, ref)
         deps[urls.meeting(meeting)] = found
-        if meeting.agenda_version and other:  # the agenda's address before its meeting had a referat: a redirect
-            deps[urls.agenda_redirect(meeting)] = _meeting(meeting) | _meeting(other) | _bodies(site, meeting)
+        if meeting.agenda_version:  # the agenda's address before its meeting had a referat: a redirect
+            deps[urls.agenda_redirect(meeting)] = _meeting(meeting) | (_meeting(other) if other else set()) | _bodies(site, meeting)
     for slug, strategy in content.strategies.items():
         found = {strategy.path} | _links(site, strategy.links)
         for ref in site.strategy_refs.get(strategy.path.removeprefix("content/"), []):

@@ -12,6 +12,7 @@ from raadsarkiv.errors import BuildFailed
 from raadsarkiv.pipeline import build
 
 MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
+AGENDA = "content/meetings/eksempeludvalget/2024-01-22-dagsorden.md"  # the same meeting's agenda version
 CLOSED_SENTENCE = "Sagen vedrører en medarbejders ansættelsesforhold og behandles for lukkede døre."
 
 
@@ -55,8 +56,9 @@ def test_a_redaction_bug_is_caught_by_the_gate(built: tuple[Path, Path, dict[str
     leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
     assert "udvalg/eksempeludvalget/2024-01-22-referat/index.html" in leaked_into
     assert any(path.startswith("pagefind/fragment/") for path in leaked_into)
-    # the sample's closed items: 2024-01-22-referat.md, and the closed sub-item 16.2 of 2024-05-13-referat.md
-    assert {p.path for p in failure.value.problems} == {MEETING, "content/meetings/eksempeludvalget/2024-05-13-referat.md"}
+    # the sample's closed items: 2024-01-22-referat.md and its dagsorden, and the closed sub-item 16.2 of 2024-05-13-referat.md
+    assert {p.path for p in failure.value.problems} == {
+        MEETING, AGENDA, "content/meetings/eksempeludvalget/2024-05-13-referat.md"}
     assert _snapshot(out) == before
 
 
