@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import documents, fingerprints, linker, public, search, urls
+from . import documents, fingerprints, linker, public, search, unfilled, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
@@ -90,6 +90,7 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     loaded = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache, disk)
     # A dagsorden and its referat are one meeting. The leak gate reads the files as loaded, and states the rule again.
     content = documents.pair(loaded, problems)
+    unfilled.check(loaded, problems)  # what `new meeting` left for the editor to write
     static_files = walk(root / "static", "static", problems, include_hidden=True)
     if config is None:
         return Checked(problems.all(), None, set())

@@ -1,4 +1,4 @@
-"""`python build.py new meeting|strategy|body`: start a content file that already passes `check`.
+"""`python build.py new meeting|strategy|body`: start a content file that passes `check` once it is filled in.
 
 A new meeting copies what the body's latest meeting has in common with the
 next one: time, place, the standing items (those that recur in the body's
@@ -24,6 +24,7 @@ from .frontmatter import FrontMatterError, SplitFile, split
 from .document import ITEM_HEADING_RE, normalise_heading, parse_meeting
 from .loader import _load_meeting, _read
 from .model import SLUG_RE, AgendaItem, Content, Meeting
+from .unfilled import PLACEHOLDER_TITLE
 
 KINDS = ("referat", "dagsorden")
 BODY_TYPES = ("råd", "udvalg", "byråd", "bestyrelse", "andet")
@@ -154,7 +155,7 @@ def meeting_text(body: str, date: dt.date, kind: str, plan: Outline) -> str:
         "     Bilag lægges i content/bilag/" + f"{body}/{date.isoformat()}/ og linkes under '### Bilag'. -->",
         "",
     ]
-    new_item = ("Titel på punktet", plan.sections)
+    new_item = (PLACEHOLDER_TITLE, plan.sections)  # unfilled.py: `check` reports it until the editor writes a title
     items = [*plan.items[:-1], new_item, plan.items[-1]] if len(plan.items) > 1 else [*plan.items, new_item]
     for number, (title, sections) in enumerate(items, start=1):
         lines += [f"## {number}. {title}", ""]
