@@ -7,6 +7,7 @@ public content only.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -178,6 +179,9 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
                 "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files; "
                 "if the body met twice that day, add `sequence: 2` to the later meeting",
             )
+    for meeting in content.meetings:
+        if meeting.meta.home in content.bodies:  # an unknown body is reported above
+            _check_file_name(meeting, problems)
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:
             problems.error(
@@ -185,6 +189,45 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
                 f"page name '{slug}' is reserved for the site's own pages ({', '.join(sorted(urls.RESERVED))}); rename the file",
             )
     _check_collisions(content, problems)
+
+
+# A meeting file's name: <date>-<kind>[-<sequence>].md, the date as precise as written (2024-05-13, 2014-03, 2014).
+MEETING_FILE_RE = re.compile(r"(?P<date>\d{4}(?:-\d{2}){0,2})-(?P<kind>referat|dagsorden)(?:-(?P<sequence>\d+))?")
+
+
+def meeting_file_name(meeting: Meeting) -> str:
+    """The name a meeting's file has: `2024-05-13-referat-2.md` for the body's second meeting that day."""
+    meta = meeting.meta
+    return f"{meta.when.isoformat()}-{meta.kind}{f'-{meta.sequence}' if meta.sequence else ''}.md"
+
+
+def _check_file_name(meeting: Meeting, problems: Problems) -> None:
+    """A meeting's file lies in its home body's folder, and its name agrees with `date`, `kind` and `sequence`."""
+    parts = PurePosixPath(meeting.path).parts  # content/meetings/<folder>/<name>.md
+    folder, name, home, bodies = parts[2], parts[-1], meeting.meta.home, meeting.meta.bodies
+    expected = meeting_file_name(meeting)
+    if folder != home:
+        where = (f"a joint meeting's file belongs in the folder of its first body, content/meetings/{home}/ (its page is "
+                 f"published under it); move the file there, or list '{folder}' first in `body`") if folder in bodies else (
+                 f"the file is in content/meetings/{folder}/, but the meeting's body is '{home}'; move it to "
+                 f"content/meetings/{home}/{expected}, or correct `body`")
+        problems.error(meeting.path, meeting.lines.get("body", 1), where)
+    match = MEETING_FILE_RE.fullmatch(PurePosixPath(name).stem)
+    if match is None or name == expected:
+        return  # a name of another form (a copy, `…-kopi.md`) is the editor's own
+    written = int(match["sequence"]) if match["sequence"] else None
+    if meeting.meta.sequence and written != meeting.meta.sequence:
+        problems.error(meeting.path, meeting.lines.get("sequence", 1),
+                       f"'sequence': {meeting.meta.sequence}, but the file name '{name}' does not end in "
+                       f"'-{meeting.meta.sequence}'; rename the file to {expected}, as the meeting's address ends so")
+    elif written and not meeting.meta.sequence:
+        problems.error(meeting.path, meeting.lines.get("kind", 1),
+                       f"the file name '{name}' ends in '-{written}' (the body's meeting number {written} that day), "
+                       f"but the front matter has no `sequence: {written}`; add it, or rename the file to {expected}")
+    else:
+        problems.warning(meeting.path, meeting.lines.get("date", 1),
+                         f"the file name '{name}' does not match the front matter (date {meeting.meta.when.isoformat()}, "
+                         f"kind {meeting.meta.kind}); rename the file to {expected}, the address its page has")
 
 
 def _target_failed(link: LinkRef, failed: set[str]) -> bool:

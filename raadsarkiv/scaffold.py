@@ -140,9 +140,10 @@ def _section_hint(name: str, body: str, date: dt.date) -> str:
     return f"<!-- Skriv punktets {name.lower()} her, eller slet overskriften. -->"
 
 
-def meeting_text(body: str, date: dt.date, kind: str, plan: Outline) -> str:
+def meeting_text(body: str, date: dt.date, kind: str, plan: Outline, sequence: int | None = None) -> str:
     """The text of a new meeting file."""
     lines = ["---", f"body: {body}", f"date: {date.isoformat()}", f"kind: {kind}"]
+    lines += [f"sequence: {sequence}                 # the body's meeting number {sequence} that day"] if sequence else []
     for key in ("start", "end"):
         lines.append(f"{key}: {_yaml_text(plan.front[key])}" if key in plan.front else f'# {key}: "16:00"')
     lines.append(f"place: {_yaml_text(plan.front['place'])}" if "place" in plan.front else "# place: Rådhuset, mødelokale 1")
@@ -311,8 +312,10 @@ def referat_from_agenda(root: Path, agenda: Path, target: Path) -> str:
     return text
 
 
-def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list[Path]:
-    """Create content/meetings/<body>/<date>-<kind>.md (and the bilag folder); returns what was created."""
+def new_meeting(root: Path, body: str, date: str, kind: str = "referat", sequence: int | None = None) -> list[Path]:
+    """Create content/meetings/<body>/<date>-<kind>[-<sequence>].md (and the bilag folder); returns what was created.
+
+    A referat whose meeting has a dagsorden (the same date and sequence) starts as a copy of it."""
     bodies = _bodies(root)
     if body not in bodies:
         valid = ", ".join(bodies) or "(none yet: create one with `python build.py new body`)"
@@ -320,15 +323,20 @@ def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind '{kind}'; expected referat or dagsorden")
     day = _date(date)
-    path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}.md"
+    if sequence is not None and sequence < 2:
+        raise ScaffoldError(f"--sequence {sequence}: leave it out for the body's first meeting that day; "
+                            "--sequence 2 starts its second (3 a third)")
+    extra = f"-{sequence}" if sequence else ""
+    path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}{extra}.md"
     if path.exists():
-        raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was changed (if the body met twice that day, "
-                            f"copy it to {path.stem}-2.md and give the copy `sequence: 2`)")
-    agenda = path.with_name(f"{day.isoformat()}-dagsorden.md")
+        following = (sequence or 1) + 1
+        raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was changed (edit that file, or if the body "
+                            f"met again that day, start that meeting with --sequence {following})")
+    agenda = path.with_name(f"{day.isoformat()}-dagsorden{extra}.md")
     if kind == "referat" and agenda.exists():
         text = referat_from_agenda(root, agenda, path)
     else:
-        text = meeting_text(body, day, kind, outline(root, body, kind))
+        text = meeting_text(body, day, kind, outline(root, body, kind), sequence)
     _write_new(path, text)
     created = [path]
     if (root / "content" / "bilag" / body).is_dir():

@@ -259,6 +259,32 @@ def test_new_dagsorden_body_and_strategy_pass_check_once_filled_in(root: Path) -
     assert "nyt-udvalg" in checked.site.content.bodies and "ny-strategi" in checked.site.content.strategies
 
 
+def test_second_meeting_of_the_day_with_sequence(root: Path) -> None:
+    """`--sequence 2` starts the body's second meeting that day: its file name and front matter agree; its referat
+    starts from its own dagsorden, not the first meeting's."""
+    taken = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22")
+    assert taken.returncode == 1 and "start that meeting with --sequence 2" in taken.stderr
+    assert run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22", "--kind", "dagsorden",
+               "--sequence", "2").returncode == 0
+    agenda = root / "content/meetings/eksempeludvalget/2024-01-22-dagsorden-2.md"
+    assert "\nsequence: 2 " in agenda.read_text(encoding="utf-8")
+    fill_in(agenda)
+    assert run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22", "--sequence", "2").returncode == 0
+    minutes = root / "content/meetings/eksempeludvalget/2024-01-22-referat-2.md"
+    text = minutes.read_text(encoding="utf-8")
+    assert "\nsequence: 2 " in text and "## 2. Orientering fra formanden" in text  # a copy of the second meeting's agenda
+    assert "Debataften" not in text  # not of the first meeting's
+    fill_in(minutes)
+    checked = check(root)
+    assert checked.ok, [p.format() for p in checked.problems]
+    assert not [p for p in checked.problems if "2024-01-22-" in p.path]  # the names agree with the front matter
+    pages = {m.path: m.agenda_version for m in checked.site.content.meetings if "2024-01-22-" in m.path and m.meta.sequence}
+    assert pages == {"content/meetings/eksempeludvalget/2024-01-22-dagsorden-2.md": True,
+                     "content/meetings/eksempeludvalget/2024-01-22-referat-2.md": False}  # one meeting, its own pair
+    result = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22", "--sequence", "1")
+    assert result.returncode == 1 and "leave it out for the body's first meeting that day" in result.stderr
+
+
 def test_refuses_to_overwrite(root: Path) -> None:
     path = root / "content/meetings/eksempeludvalget/2024-01-22-referat.md"
     before = path.read_bytes()
