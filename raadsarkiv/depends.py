@@ -163,10 +163,11 @@ def folder_digest(folder: Path) -> bytes:
 
 
 def signature(site: Site, templates: bytes) -> bytes:
-    """What every page shows or is made with: the settings, the page titles (in every footer) and the
-    templates (`folder_digest` of templates/). When it changes, every page is rendered again."""
+    """What every page shows or is made with: the settings, the page titles (in every footer), the body names
+    that lists qualify with the organisation (linker.Site.shared_names) and the templates (`folder_digest` of templates/). When it changes, every page is rendered again."""
     digest = hashlib.blake2b(templates, digest_size=16)
     digest.update(repr(site.config).encode() + b"\0" + repr(_page_titles(site)).encode())
+    digest.update(b"\0" + repr(sorted(site.shared_names)).encode())  # which lists name a body's organisation
     return digest.digest()
 
 

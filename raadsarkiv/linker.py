@@ -90,6 +90,7 @@ class Site:
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
     cases: dict[str, list[ItemRef]]
     other_document: dict[str, Meeting] = field(default_factory=dict)  # meeting path -> the meeting's other document
+    shared_names: frozenset[str] = frozenset()  # body names that more than one organisation uses: lists add the organisation
 
 
 def build_index(content: Content) -> dict[str, Entry]:
@@ -310,8 +311,12 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     other_document = {m.path: other for group in by_identity(meetings).values()
                       if len(group) == 2 and any(m.agenda_version for m in group)
                       for m, other in (group, reversed(group))}
+    organisations: dict[str, set[str]] = defaultdict(set)
+    for body in content.bodies.values():
+        organisations[body.meta.name].add(body.meta.organisation)
+    shared_names = frozenset(name for name, found in organisations.items() if len(found) > 1)
     return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body),
-                dict(strategy_refs), dict(item_refs), dict(cases), other_document)
+                dict(strategy_refs), dict(item_refs), dict(cases), other_document, shared_names)
 
 
 def _item_at_anchor(meeting: Meeting, anchor: str) -> str | None:

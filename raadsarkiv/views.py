@@ -202,16 +202,23 @@ def _common(
 
 
 def body_label(site: Site, slug: str) -> str:
-    """'Integrationsrådet (Aalborg Kommune)': a body's name made unique across organisations."""
+    """A body's name as lists show it: 'Eksempeludvalget', or 'Integrationsrådet (Aalborg Kommune)' where another
+    organisation has a body of that name (linker.Site.shared_names)."""
     body = site.content.bodies[slug]
+    if body.meta.name not in site.shared_names:
+        return body.meta.name
     return f"{body.meta.name} ({site.config.organisations[body.meta.organisation].name})"
+
+
+# The search filter "Type" and the type under each result, capitalised as the pages write them.
+SEARCH_TYPES = {**KIND_LABEL, "strategi": "Strategi", "bilag": "Bilag", "side": "Side"}
 
 
 def search_meta(site: Site, kind: str, bodies: list[str], organisations: list[str], date: dt.date | When | None) -> dict[str, Any]:
     """What the search index learns about a page: filters (kind, bodies, organisations, year) and its date."""
     names = [site.config.organisations[slug].name for slug in organisations]
     return {
-        "kind": kind,
+        "kind": SEARCH_TYPES[kind],
         "bodies": sorted({body_label(site, slug) for slug in bodies}),
         "organisations": sorted(set(names)),
         "year": date.year if date else None,
@@ -224,9 +231,10 @@ def joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
 
 
-def bodies_name(site: Site, meeting: Meeting) -> str:
-    """Who met: the body's name, or for a joint meeting 'Fællesmøde mellem A og B'."""
-    names = [site.content.bodies[slug].meta.name for slug in meeting.meta.bodies]
+def bodies_name(site: Site, meeting: Meeting, listed: bool = False) -> str:
+    """Who met: the body's name, or for a joint meeting 'Fællesmøde mellem A og B'. `listed`: as a list of
+    meetings of several bodies names them, with the organisation where another has a body of that name."""
+    names = [body_label(site, slug) if listed else site.content.bodies[slug].meta.name for slug in meeting.meta.bodies]
     return names[0] if len(names) == 1 else f"Fællesmøde mellem {joined(names)}"
 
 
@@ -237,7 +245,7 @@ def _organisations(site: Site, meeting: Meeting) -> list[str]:
 def _item_ref(link: Linker, site: Site, ref: ItemRef) -> dict[str, Any]:
     return {
         "url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
-        "body": bodies_name(site, ref.meeting),
+        "body": bodies_name(site, ref.meeting, listed=True),
         "date": ref.meeting.meta.when,
         "kind": ref.meeting.meta.kind,
         "number": ref.item.number,
@@ -400,7 +408,7 @@ def home_view(site: Site) -> PageView:
     context.update(
         latest=[{
             "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": KIND_LABEL[m.meta.kind],
-            "body": bodies_name(site, m),
+            "body": bodies_name(site, m, listed=True),
         } for m in latest],
         bodies=[
             {"url": link.to(urls.body(slug)), "name": b.meta.name, "organisation": site.config.organisations[b.meta.organisation].name}
@@ -534,7 +542,7 @@ def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str)
     date = None
     if entry.kind == "meeting":
         meeting = meetings[source]
-        title, date = f"{KIND_LABEL[meeting.meta.kind]}: {bodies_name(site, meeting)}", meeting.meta.when
+        title, date = f"{KIND_LABEL[meeting.meta.kind]}: {bodies_name(site, meeting, listed=True)}", meeting.meta.when
     elif entry.kind == "strategy":
         title = f"Strategi: {content.strategies[entry.key].meta.title}"
     elif entry.kind == "body":

@@ -7,6 +7,7 @@ The sample archive has the dagsorden and the referat of Eksempeludvalget's meeti
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -134,3 +135,53 @@ def test_an_item_closed_only_in_one_document_is_an_error_and_counts_as_closed(tm
     minutes = next(m for m in checked.site.content.meetings if m.path.endswith("2024-01-22-referat.md"))
     item = next(i for i in minutes.items if i.number == "2")
     assert item.closed and item.sections == [] and item.intro_html == ""
+
+
+# --- lists and search name what tells meetings apart (issue 10) ----------------------------------------------------
+
+
+def _fragments(site: Path) -> list[dict]:
+    """Pagefind's record of every indexed page (its compressed fragment files, unpacked)."""
+    found = []
+    for fragment in (site / "pagefind/fragment").iterdir():
+        for form in readable_forms(fragment)[1:]:
+            if form.startswith(b"pagefind_dcd"):
+                found.append(json.loads(form[len(b"pagefind_dcd"):]))
+    return found
+
+
+def test_lists_name_the_organisation_only_where_two_have_a_body_of_that_name(sample_site: Path) -> None:
+    home = read(sample_site, "index.html")
+    latest = re.search(r'<ul class="meeting-list">(.*?)</ul>', home, re.S)
+    assert latest
+    entries = re.findall(r">([^<]+)</a>", latest.group(1))
+    assert "Integrationsrådet (Aalborg Kommune): referat 10. oktober 2023" in entries
+    assert "Integrationsrådet (Brønderslev Kommune): referat 24. maj 2018" in entries
+    assert "Eksempeludvalget: referat 22. januar 2024" in entries  # the only body of that name
+    bilag = read(sample_site, "bilag/integrationsraadet-aalborg/2023-10-10/handleplan-maalsaetning-1-pdf/index.html")
+    assert re.search(r">Integrationsrådet \(Aalborg Kommune\), 10\. oktober 2023, pkt\. 4", bilag)
+
+
+def test_search_filters_and_types_are_written_as_the_pages_write_them(sample_site: Path) -> None:
+    types, bodies = set(), set()
+    for path in sample_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        types |= set(re.findall(r'data-pagefind-filter="Type">([^<]+)<', html))
+        types |= set(re.findall(r'data-pagefind-meta="type">([^<]+)<', html))
+        bodies |= set(re.findall(r'data-pagefind-filter="Råd og udvalg">([^<]+)<', html))
+    assert types == {"Referat", "Dagsorden", "Strategi", "Bilag", "Side"}
+    assert bodies == {"Eksempeludvalget", "Eksempelbyrådet", "Beskæftigelses- og Uddannelsesudvalget",
+                      "Integrationsrådet (Aalborg Kommune)", "Integrationsrådet (Brønderslev Kommune)"}
+    meeting = next(f for f in _fragments(sample_site) if f["url"] == "/udvalg/eksempeludvalget/2024-01-22-referat/")
+    assert meeting["filters"]["Type"] == ["Referat"] and meeting["meta"]["type"] == "Referat"
+
+
+def test_search_sub_results_name_the_item(sample_site: Path) -> None:
+    """Pagefind makes a sub-result of each heading with an id: a section's heading carries its item's number."""
+    meeting = next(f for f in _fragments(sample_site) if f["url"] == "/udvalg/eksempeludvalget/2024-01-22-referat/")
+    headings = {anchor["id"]: anchor["text"] for anchor in meeting["anchors"]}
+    assert headings["punkt-2"].startswith("2. Debataften")
+    assert headings["punkt-2-beslutning"] == "Beslutning (pkt. 2)"
+    assert headings["punkt-2-samme-sag"] == "Samme sag i andre møder (pkt. 2)"
+    # on the page the number is for screen readers only: the heading reads as before
+    assert '<h3 id="punkt-2-beslutning">Beslutning<span class="visually-hidden"> (pkt. 2)</span></h3>' in read(sample_site, MEETING)
