@@ -185,3 +185,25 @@ def test_search_sub_results_name_the_item(sample_site: Path) -> None:
     assert headings["punkt-2-samme-sag"] == "Samme sag i andre møder (pkt. 2)"
     # on the page the number is for screen readers only: the heading reads as before
     assert '<h3 id="punkt-2-beslutning">Beslutning<span class="visually-hidden"> (pkt. 2)</span></h3>' in read(sample_site, MEETING)
+
+
+def test_links_to_the_dagsorden_lead_to_the_agenda_version_and_shared_bilag_are_listed_with_the_referat(tmp_path: Path) -> None:
+    from raadsarkiv.pipeline import check, render_site
+
+    root = copy_project(tmp_path / "project")
+    agenda = root / "content/meetings/eksempeludvalget/2024-01-22-dagsorden.md"
+    program = "- [Program for debataften (eksempel)](../../bilag/eksempeludvalget/2024-01-22/program-debataften.pdf)\n"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("## 3. Personalesag", f"{program}\n## 3. Personalesag"),
+                      encoding="utf-8")
+    about = root / "content/pages/om.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[Dagsordenen 22. januar 2024, pkt. 2]"
+                     "(../meetings/eksempeludvalget/2024-01-22-dagsorden.md#punkt-2)\n", encoding="utf-8")
+    checked = check(root)
+    assert checked.ok and checked.site is not None, [p.format() for p in checked.problems]
+    files, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    assert AGENDA_VERSION + "#punkt-2" in links(files["om/index.html"].decode())
+    listed = files["bilag/eksempeludvalget/2024/index.html"].decode()
+    row = re.search(r'<tr><td><a href="[^"]*program-debataften-pdf/index\.html">.*?</tr>', listed, re.S)
+    assert row and MEETING + "#punkt-2" in links(row.group(0)) and ">Referat <time" in row.group(0)
+    bilag = files["bilag/eksempeludvalget/2024-01-22/program-debataften-pdf/index.html"].decode()
+    assert {MEETING + "#punkt-2", AGENDA_VERSION + "#punkt-2"} <= set(links(bilag))  # both documents' items
