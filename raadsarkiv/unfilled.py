@@ -4,9 +4,10 @@
 HTML comment, which is never published. What is left of them is reported per kind of meeting:
 
 - the placeholder title (PLACEHOLDER_TITLE) is an error in every meeting;
-- a section with nothing published in it is an error in a referat (a decision section says what
-  was decided; any other section says what it should, or goes), while in a dagsorden an empty
-  decision section is expected (it is written at the meeting) and another empty section is a warning.
+- an empty decision section is an error in a referat (minutes that say nothing of a decision are a
+  false record) and expected in a dagsorden (the decision is written at the meeting);
+- another empty section is a warning in both: it publishes a heading alone, untidy but not false
+  (`import` leaves an empty Bilag section where the source named bilag it did not have).
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ def _check_meeting(meeting: Meeting, problems: Problems) -> None:
             if section.decision and minutes:
                 problems.error(meeting.path, section.line, f"{where}; a referat says what was decided: write the decision "
                                "(e.g. 'Godkendt.'), or delete the heading if the item had no decision")
-            elif minutes:
-                problems.error(meeting.path, section.line, f"{where}; {_fill(section.name)}")
             elif not section.decision:  # a dagsorden's decision section is written at the meeting
                 problems.warning(meeting.path, section.line, f"{where}; {_fill(section.name)} "
                                  "(an empty section is published as a heading alone)")

@@ -53,10 +53,12 @@ def test_new_meeting_passes_check_once_filled_in(root: Path) -> None:
     shown = "content/meetings/eksempeludvalget/2024-02-05-referat.md"
     expected = [f"{shown}:{lines.index('## 2. Titel på punktet') + 1}: item 2 still has the title 'Titel på punktet' that "
                 "`new meeting` wrote; write the item's title, or delete the item"]
-    expected += [f"{shown}:{number}: section '" for number, line in enumerate(lines, 1) if line.startswith("### ")]
+    expected += [f"{shown}:{number}: section 'Beslutning' of item " for number, line in enumerate(lines, 1) if line == "### Beslutning"]
     found = errors(root)
     assert len(found) == len(expected) and all(any(e.startswith(x) for e in found) for x in expected), found  # unfilled: refused
-    assert all("is empty; " in e for e in found if "section '" in e)
+    assert all("is empty; a referat says what was decided" in e for e in found if "section '" in e)
+    warned = [p.line for p in check(root).problems if p.path == shown and p.severity == "warning"]
+    assert warned == [n for n, line in enumerate(lines, 1) if line.startswith("### ") and line != "### Beslutning"]
     fill_in(path)
     checked = check(root)
     assert checked.ok, [p.format() for p in checked.problems]
