@@ -527,12 +527,15 @@ def _bilag_years(site: Site) -> dict[str, dict[int, int]]:
 
 @_per_site
 def _sources_of_bilag(site: Site) -> dict[str, list[str]]:
-    """For every bilag, the content files with a public link to it, in a stable order."""
+    """For every bilag, the content files with a public link to it, in a stable order; a meeting once
+    (an agenda version is left out when its meeting's referat links the bilag too)."""
     sources: dict[str, set[str]] = defaultdict(set)
     for (source, _), target in site.targets.items():
         if target.kind == "bilag":
             sources[target.key].add(source)
-    return {rel: sorted(found) for rel, found in sources.items()}
+    agendas = {m.path for m in site.content.meetings if m.agenda_version}
+    return {rel: sorted(path for path in found if not (path in agendas and site.other_document[path].path in found))
+            for rel, found in sources.items()}
 
 
 def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str) -> dict[str, Any]:

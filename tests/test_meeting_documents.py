@@ -207,3 +207,21 @@ def test_links_to_the_dagsorden_lead_to_the_agenda_version_and_shared_bilag_are_
     assert row and MEETING + "#punkt-2" in links(row.group(0)) and ">Referat <time" in row.group(0)
     bilag = files["bilag/eksempeludvalget/2024-01-22/program-debataften-pdf/index.html"].decode()
     assert {MEETING + "#punkt-2", AGENDA_VERSION + "#punkt-2"} <= set(links(bilag))  # both documents' items
+
+
+def test_a_bilag_linked_outside_items_names_the_meeting_once(tmp_path: Path) -> None:
+    """A bilag that the introductions of both documents link is listed under "Øvrige bilag" with the meeting once."""
+    from raadsarkiv.pipeline import check, render_site
+
+    root = copy_project(tmp_path / "project")
+    link = "\n[Årsberetning 2023](../../bilag/eksempeludvalget/2024-01-22/aarsberetning.pdf)\n"
+    (root / "content/bilag/eksempeludvalget/2024-01-22/aarsberetning.pdf").write_bytes(b"%PDF-1.4\n% aarsberetning\n")
+    for kind in ("dagsorden", "referat"):
+        path = root / f"content/meetings/eksempeludvalget/2024-01-22-{kind}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\n## 1. ", f"{link}\n## 1. ", 1), encoding="utf-8")
+    checked = check(root)
+    assert checked.ok and checked.site is not None, [p.format() for p in checked.problems]
+    files, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    other = files["bilag/oevrige/index.html"].decode()
+    assert [href for href in links(other) if href.startswith("udvalg/eksempeludvalget/")] == [MEETING]
