@@ -1,4 +1,7 @@
-"""Command line: `build` (default), `check`, `serve`, `new`, `import` and `schema`. Exit 1 on content errors, never a traceback."""
+"""Command line: `build` (default), `check`, `serve`, `new`, `import`, `schema` and `init`. Exit 1 on content errors, never a traceback.
+
+The `raadsarkiv` command (and `python -m raadsarkiv`); the sample archive's build.py calls the same `main`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from . import __version__
 from .errors import BuildFailed, Problem
+from .init import CI_CHOICES, InitError, init_site
 from .formats import FORMATS, report as report_as
 from .pipeline import build, check
 from .search import SearchIndexFailed
@@ -26,10 +31,16 @@ def _prefix(root: Path) -> str:
     return "" if relative == "." else Path(relative).as_posix()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the Rådsarkiv static archive.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (with content/ and site_config.yaml)")
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Build the Rådsarkiv static archive.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--site", "--root", dest="root", type=Path, default=Path.cwd(),
+                        help="the site folder (with content/ and site_config.yaml); default: the current folder")
     commands = parser.add_subparsers(dest="command")
+    init_cmd = commands.add_parser("init", help="start a new archive in a new or empty folder")
+    init_cmd.add_argument("folder", type=Path, help="the folder to create, e.g. mit-arkiv")
+    init_cmd.add_argument("--ci", choices=CI_CHOICES, default="github",
+                          help="the publishing pipeline to write: github (GitHub Actions and Pages, default) or gitlab (GitLab CI and Pages)")
     format_help = "how to print problems: text (default), github (GitHub Actions annotations) or json"
     build_cmd = commands.add_parser("build", help="validate and write the site to output/ (default)")
     build_cmd.add_argument("--output", type=Path, default=None, help="output folder (default: ROOT/output)")
@@ -41,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="live preview: build, serve and rebuild on every save")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    commands.add_parser("schema", help="write the JSON Schemas for front matter and site_config.yaml to schema/")
+    commands.add_parser("schema", help="copy the JSON Schemas for front matter and site_config.yaml into schema/, for editors' tools")
     new_cmd = commands.add_parser("new", help="create a new meeting, body or strategy file")
     kinds = new_cmd.add_subparsers(dest="what", required=True)
     meeting = kinds.add_parser("meeting", help="a new meeting: content/meetings/BODY/DATE-KIND[-SEQUENCE].md")
@@ -80,7 +91,20 @@ def _import(root: Path, args: argparse.Namespace) -> int:
     return import_paths(root, list(args.paths), Options(args.body, date, args.kind, args.force))
 
 
-def _new(root: Path, args: argparse.Namespace) -> int:
+def _init(args: argparse.Namespace, prog: str) -> int:
+    try:
+        created = init_site(args.folder, args.ci)
+    except InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created a new archive in {args.folder} ({len(created)} files). Next:\n"
+          f"  cd {args.folder}\n  {prog} serve      # preview it on http://localhost:8000/\n"
+          f"  {prog} build      # write the site to output/\n"
+          "Then fill in site_config.yaml and content/pages/tilgaengelighed.md; README.md says what goes where.")
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace, prog: str) -> int:
     from .scaffold import ScaffoldError, new_body, new_meeting, new_strategy
 
     try:
@@ -96,20 +120,22 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     for path in created:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         print(f"Created {shown}{'/' if path.is_dir() else ''}")
-    print("Fill it in, then preview it with `python build.py serve` or check it with `python build.py check`.")
+    print(f"Fill it in, then preview it with `{prog} serve` or check it with `{prog} check`.")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point for build.py."""
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "raadsarkiv") -> int:
+    """Entry point of the `raadsarkiv` command; `prog` is how it was called, shown in help and hints."""
+    args = _parser(prog).parse_args(argv)
     root: Path = args.root
+    if args.command == "init":
+        return _init(args, prog)
     if args.command == "serve":
         from .serve import serve
 
         return serve(root, args.host, args.port)
     if args.command == "new":
-        return _new(root, args)
+        return _new(root, args, prog)
     if args.command == "import":
         return _import(root, args)
     if args.command == "schema":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AfterValidator, AnyHttpUrl, Field, StrictStr, WithJsonSchema, field_validator
 
 from .characters import check_characters
 from .errors import Problems
@@ -63,6 +65,55 @@ class Accessibility(Strict):
     contact_url: AnyHttpUrl | None = None
 
 
+COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _colour(value: str) -> str:
+    if not COLOUR_RE.fullmatch(value):
+        raise ValueError(f"'{value}' is not a colour; expected six hexadecimal digits after '#', e.g. '#0b4f9c' (quote it in YAML)")
+    return value.lower()
+
+
+Colour = Annotated[StrictStr, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+
+
+class Colours(Strict):
+    """The default theme's colours in the light scheme (the dark scheme and print keep the theme's own).
+
+    Each is a CSS custom property of the theme's style.css (theme.COLOUR_PROPERTIES); unset ones keep
+    the theme's colour. A text colour that fails WCAG AA contrast against its background is a warning.
+    """
+
+    text: Colour | None = Field(None, description="Body text (--fg)")
+    background: Colour | None = Field(None, description="Page background (--bg)")
+    muted: Colour | None = Field(None, description="Secondary text: dates, notes (--muted)")
+    link: Colour | None = Field(None, description="Links (--link)")
+    link_visited: Colour | None = Field(None, description="Visited links (--link-visited)")
+    accent: Colour | None = Field(None, description="Buttons (with the background colour as their text) and marks (--accent)")
+    panel: Colour | None = Field(None, description="Header, footer, table headings and fact boxes (--panel)")
+    focus: Colour | None = Field(None, description="The focus outline (--focus)")
+
+
+class FooterLink(Strict):
+    label: Text
+    url: AnyHttpUrl
+
+
+class Footer(Strict):
+    """The organisation's own footer, shown above the archive's footer links on every page."""
+
+    lines: list[Text] = Field(default=[], description="Lines of text, e.g. the name, address and telephone number")
+    links: list[FooterLink] = Field(default=[], description="Links, e.g. the municipality's website and its privacy policy")
+
+
+class Theme(Strict):
+    """The default theme's settings: colours, logo and footer, without a template of one's own (docs/theming.md)."""
+
+    colours: Colours = Field(default_factory=Colours)
+    logo: Text | None = Field(None, description="A file in static/ shown before the site title, e.g. logo.svg")
+    footer: Footer = Field(default_factory=Footer)
+
+
 class SiteConfig(Strict):
     """Site settings."""
 
@@ -81,6 +132,7 @@ class SiteConfig(Strict):
                     "but never used to link them as one case; '*' matches any text, e.g. '00.01.00-A00-*'",
     )
     accessibility: Accessibility
+    theme: Theme = Field(default_factory=Theme)
     import_: ImportSettings = Field(
         default_factory=ImportSettings, alias="import",
         description="Patterns `python build.py import` recognises minutes by (regular expressions); see docs/importing.md",
@@ -116,7 +168,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     try:
         text = path.read_bytes().decode("utf-8")  # not read_text: it would turn a stray CR into a line break
     except FileNotFoundError:
-        problems.error(CONFIG_FILE, 1, "site_config.yaml is missing; copy the one from the sample archive")
+        problems.error(CONFIG_FILE, 1, "site_config.yaml is missing: this is not an archive folder; run the command in one (or give it with --site DIR), or start a new archive with `raadsarkiv init DIR`")
         return None
     except UnicodeDecodeError:
         problems.error(CONFIG_FILE, 1, "file is not UTF-8 text; save it as UTF-8")

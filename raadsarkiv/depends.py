@@ -153,18 +153,10 @@ def _page_titles(site: Site) -> list[tuple[str, str]]:
     return [(slug, page.meta.title) for slug, page in sorted(site.content.pages.items())]
 
 
-def folder_digest(folder: Path) -> bytes:
-    """A digest of every file's name and bytes in a folder (templates)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.digest()
-
-
 def signature(site: Site, templates: bytes) -> bytes:
     """What every page shows or is made with: the settings, the page titles (in every footer), the body names
-    that lists qualify with the organisation (linker.Site.shared_names) and the templates (`folder_digest` of templates/). When it changes, every page is rendered again."""
+    that lists qualify with the organisation (linker.Site.shared_names) and the templates (theme.templates_digest:
+    the site's and the theme's). When it changes, every page is rendered again."""
     digest = hashlib.blake2b(templates, digest_size=16)
     digest.update(repr(site.config).encode() + b"\0" + repr(_page_titles(site)).encode())
     digest.update(b"\0" + repr(sorted(site.shared_names)).encode())  # which lists name a body's organisation

@@ -31,11 +31,12 @@ from pathlib import Path
 from .buildcache import DiskCache
 from .config import CONFIG_FILE
 from .errors import Problem
+from .theme import THEME_STATIC, THEME_TEMPLATES
 
 STATE_CACHE = Path(".cache") / "build"
 # Libraries that shape the output but not the parse cache (buildcache.LIBRARIES): a new version rebuilds everything.
 OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "babel", "pagefind")
-INPUT_FOLDERS = ("content", "templates", "static")
+INPUT_FOLDERS = ("content", "templates", "static")  # the site's; and the theme's own (input_digest)
 
 FileStat = tuple[int, int, int]  # size, mtime_ns, inode
 
@@ -110,11 +111,13 @@ def _scan(folder: str, rel: str, into: dict[str, os.stat_result]) -> None:
 
 def input_digest(root: Path) -> bytes:
     """A digest of the name, type, size, mtime, inode and ctime of every input file (content/, templates/,
-    static/, site_config.yaml): any edit, move, new or deleted file changes it."""
+    static/, site_config.yaml) and of the package's theme (an edited or upgraded default theme): any edit,
+    move, new or deleted file changes it."""
     digest = hashlib.blake2b(digest_size=16)
-    for top in (*INPUT_FOLDERS, CONFIG_FILE):
+    tops = [(name, root / name) for name in (*INPUT_FOLDERS, CONFIG_FILE)]
+    tops += [("(theme)/templates", THEME_TEMPLATES), ("(theme)/static", THEME_STATIC)]
+    for top, path in tops:
         entries: dict[str, os.stat_result] = {}
-        path = root / top
         try:
             entries[top] = path.lstat()
         except OSError:

@@ -15,15 +15,14 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import documents, fingerprints, linker, public, search, unfilled, urls
+from . import documents, fingerprints, linker, public, search, theme, unfilled, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
 from .errors import BuildFailed, Problem, Problems
-from .files import walk
 from .linker import Site
 from .model import Content
-from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
+from .depends import affected, changed, dependencies, signature, source_digests
 from .incremental import (
     BuildState, bytes_digest, file_stat, input_digest, link_or_copy, load_state, output_stats, same_bytes, save_state,
 )
@@ -65,7 +64,7 @@ class Checked:
     site: Site | None
     private_bilag: set[str]
     bilag_text: dict[str, str | None] = field(default_factory=dict)  # public PDF bilag: their text
-    static_files: list[tuple[Path, str]] = field(default_factory=list)  # static/: (file, relative path), no symlinks
+    static_files: list[tuple[Path, str]] = field(default_factory=list)  # theme.static_files: (file, relative path), no symlinks
     content: Content | None = None  # everything loaded, closed parts too: only the leak gate reads it
 
     @property
@@ -91,9 +90,10 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     # A dagsorden and its referat are one meeting. The leak gate reads the files as loaded, and states the rule again.
     content = documents.pair(loaded, problems)
     unfilled.check(loaded, problems)  # what `new meeting` left for the editor to write
-    static_files = walk(root / "static", "static", problems, include_hidden=True)
+    static_files = theme.static_files(root, problems)
     if config is None:
         return Checked(problems.all(), None, set())
+    theme.check(root, config, static_files, problems)
     linker.check(content, config, problems)
     if urls.STATEMENT_SLUG not in content.pages:
         problems.warning(f"content/pages/{urls.STATEMENT_SLUG}.md", 1,
@@ -130,13 +130,13 @@ def render_site(
 
     With `only`, just those pages are rendered (plus the sitemap files and robots.txt): the live preview's rebuild.
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
-    `static_files` is Checked.static_files, the checked walk of static/; without it static/ is
+    `static_files` is Checked.static_files, the checked walk of static/ (the site's and the theme's); without it static/ is
     walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
     `parallel` lets render.render_pages use forked worker processes for many pages: the build
     passes it; the live preview does not (its server threads make `fork` unsafe, and a rebuild
     renders few pages), so the preview renders in its own process.
     """
-    env = env or make_environment(root / "templates")
+    env = env or make_environment(theme.template_folders(root))
     builders = page_builders(site, bilag_text or {})
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
     unlisted = {urls.NOT_FOUND, urls.WAS, *agenda_redirects(site)}  # the 404 page and redirects are no pages of their own
@@ -146,7 +146,7 @@ def render_site(
     copies = {info.file: content_dir / info.rel for info in site.bilag.values()}
     if static_files is None:
         problems = Problems()
-        static_files = walk(root / "static", "static", problems, include_hidden=True)
+        static_files = theme.static_files(root, problems)
         if problems.errors:
             raise UnsafeOutput(f"refusing to copy static/: {problems.errors[0].format()}")
     for path, rel in static_files:
@@ -236,7 +236,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
     site = checked.site
     deps = dependencies(site)
     sources = source_digests(root, cache, checked.content)
-    new_signature = signature(site, folder_digest(root / "templates"))
+    new_signature = signature(site, theme.templates_digest(root))
     intact = {rel for rel, found in existing.items() if previous is not None and previous.outputs.get(rel) == found}
     only: set[str] | None = None
     if previous is not None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from .depends import affected, changed, dependencies, folder_digest, signature, source_digests
+from . import theme
+from .depends import affected, changed, dependencies, signature, source_digests
 from .errors import Problem
 from .loader import LoadCache
 from .pipeline import check, gc_paused, render_site
@@ -42,14 +43,24 @@ def _stat(path: Path) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
+def _template_shown(root: Path, filename: str) -> str | None:
+    """A template file as editors see it: `templates/x.html` for the site's own, the full path for the theme's."""
+    path = Path(filename).resolve()
+    for folder in theme.template_folders(root):
+        if path.is_relative_to(folder.resolve()):
+            return path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    return None
+
+
 def template_problem(root: Path, exc: Exception) -> Problem:
-    """A template error as `templates/x.html:line: message`."""
+    """A template error as `templates/x.html:line: message` (a theme template: its full path)."""
     if isinstance(exc, TemplateSyntaxError) and exc.lineno:
-        return Problem(f"templates/{exc.name or Path(exc.filename or '?').name}", exc.lineno, f"template error: {exc.message}")
-    templates = str((root / "templates").resolve())
+        shown = _template_shown(root, exc.filename) if exc.filename else None
+        return Problem(shown or f"templates/{exc.name or '?'}", exc.lineno, f"template error: {exc.message}")
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.startswith(templates):
-            return Problem(f"templates/{Path(frame.filename).name}", frame.lineno or 1, f"template error: {exc}")
+        shown = _template_shown(root, frame.filename)
+        if shown:
+            return Problem(shown, frame.lineno or 1, f"template error: {exc}")
     return Problem("templates", 1, f"template error: {exc}")
 
 
@@ -86,9 +97,9 @@ class Rebuilder:
         if not checked.ok or checked.site is None or checked.content is None:
             return Result(False, checked.problems)
         site = checked.site
-        templates = folder_digest(self.root / "templates")
+        templates = theme.templates_digest(self.root)
         if templates != self.templates or self.env is None:
-            self.env = make_environment(self.root / "templates")
+            self.env = make_environment(theme.template_folders(self.root))
         deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content), signature(site, templates)
         only: set[str] | None = None
         if self.signature is not None:

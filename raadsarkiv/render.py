@@ -7,13 +7,15 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from jinja2 import (
+    ChoiceLoader,
     Environment,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateError,
     select_autoescape,
@@ -21,6 +23,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from .model import When
+from .theme import THEME_TEMPLATES
 from .views import PageView, long_date
 
 DATE_PATTERNS = {"long": "d. MMMM y", "weekday": "EEEE 'den' d. MMMM y", "short": "d. MMM y"}
@@ -35,10 +38,19 @@ def date_da(value: dt.date | When, style: str = "long") -> str:
     return long_date(value, DATE_PATTERNS[style])
 
 
-def make_environment(templates: Path) -> Environment:
-    """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`)."""
+def make_environment(folders: Sequence[Path]) -> Environment:
+    """Autoescaping, StrictUndefined, and only sanitized fragments marked safe (`|html`).
+
+    `folders` are searched in order, the first match wins: theme.template_folders(root), the
+    site's templates/ before the theme's, so a site overrides a template by its name. The theme's
+    own templates are also reachable as `theme/<name>`, so a site's `base.html` can extend
+    `theme/base.html` and replace only some of its blocks (docs/theming.md).
+    """
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=ChoiceLoader([
+            FileSystemLoader([str(folder) for folder in folders]),
+            PrefixLoader({"theme": FileSystemLoader(str(THEME_TEMPLATES))}),
+        ]),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -41,6 +41,7 @@ from .characters import FORBIDDEN
 from .config import CONFIG_FILE
 from .errors import Problem
 from .rebuild import Rebuilder, Result
+from .theme import THEME_STATIC, THEME_TEMPLATES
 
 QUIET = 0.15  # seconds without file events before a rebuild starts
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
@@ -266,10 +267,11 @@ class Watcher(FileSystemEventHandler):
 
 
 def _schedule(observer: BaseObserver, root: Path, watcher: Watcher, event_filter: list[type[FileSystemEvent]] | None) -> None:
-    """Watch content/, templates/ and static/ with everything in them, and the project folder itself (site_config.yaml)."""
-    for name in WATCHED_FOLDERS:
-        if (root / name).is_dir():
-            observer.schedule(watcher, str(root / name), recursive=True, event_filter=event_filter)
+    """Watch content/, templates/ and static/ with everything in them, the project folder itself (site_config.yaml),
+    and the default theme's folders (someone working on the theme sees its changes too)."""
+    for folder in [root / name for name in WATCHED_FOLDERS] + [THEME_TEMPLATES, THEME_STATIC]:
+        if folder.is_dir():
+            observer.schedule(watcher, str(folder), recursive=True, event_filter=event_filter)
     observer.schedule(watcher, str(root), recursive=False, event_filter=event_filter)
 
 

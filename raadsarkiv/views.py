@@ -26,6 +26,7 @@ from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
 from .model import Meeting, When, item_order
 from .public import CLOSED_BILAG_LABEL
+from .theme import colour_css
 
 DANISH = Locale.parse("da")  # parsed once: format_decimal(locale="da") would parse it on every call
 KIND_LABEL = {"referat": "Referat", "dagsorden": "Dagsorden"}
@@ -161,6 +162,9 @@ class _Chrome:
     nav: tuple[tuple[str, str, str], ...]  # (label, output path, encoded path)
     statement: str | None
     footer_pages: tuple[tuple[str, str], ...]  # (title, encoded path)
+    colour_css: str | None  # theme.colour_css: the site's colours
+    logo: str | None  # encoded path of the logo (theme.logo), under static/
+    organisation_footer: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]  # theme.footer: (lines, (label, url) links)
 
 
 # The last site's (a build renders one site, the preview one per rebuild); a weak reference,
@@ -175,6 +179,9 @@ def _chrome(site: Site) -> _Chrome:
     chrome = _Chrome(
         tuple((label, target, urls.quote(target)) for label, target in NAV),
         footer["statement_url"], tuple(footer["footer_pages"]),
+        colour_css(site.config.theme.colours),
+        urls.quote(f"static/{site.config.theme.logo}") if site.config.theme.logo else None,
+        (tuple(site.config.theme.footer.lines), tuple((link.label, str(link.url)) for link in site.config.theme.footer.links)),
     )
     _chrome_cache[:] = [(weakref.ref(site), chrome)]
     return chrome
@@ -197,6 +204,9 @@ def _common(
         "nav": [(label, root + encoded, target == page) for label, target, encoded in chrome.nav],
         "statement_url": root + chrome.statement if chrome.statement is not None else None,
         "footer_pages": [(name, root + encoded) for name, encoded in chrome.footer_pages],
+        "colour_css": chrome.colour_css,
+        "logo_url": root + chrome.logo if chrome.logo is not None else None,
+        "organisation_footer": chrome.organisation_footer,
         **extra,
     }
 

@@ -3,7 +3,7 @@
 
     python scripts/generate_archive.py --meetings 1000 --out bench-archive
 
-The result is a complete project folder (content/, templates/, static/,
+The result is a complete project folder (content/,
 site_config.yaml): the sample archive plus generated bodies and meetings of
 about 18 KB of Markdown each, with case numbers shared between meetings and
 links to strategies and to other meetings. The same arguments always give the
@@ -220,8 +220,7 @@ def generate(out: Path, meetings: int, seed: int = 1) -> Path:
         if not (out / "site_config.yaml").exists():
             sys.exit(f"{out} exists and is not a generated archive; refusing to replace it")
         shutil.rmtree(out)
-    for name in ("content", "templates", "static"):
-        shutil.copytree(REPO / name, out / name)
+    shutil.copytree(REPO / "content", out / "content")
     shutil.copy(REPO / "site_config.yaml", out / "site_config.yaml")
     rng = random.Random(seed)
     for index in range(BODIES):

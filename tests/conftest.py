@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from raadsarkiv.init import init_site
 from raadsarkiv.pipeline import build
+from raadsarkiv.theme import THEME
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,10 +24,35 @@ CHROMIUM_ARGS = [
 
 
 def copy_project(target: Path) -> Path:
-    """A copy of the project's inputs (content, templates, static, config) to build elsewhere."""
-    for name in ("content", "templates", "static"):
-        shutil.copytree(REPO / name, target / name)
+    """A copy of the sample archive's inputs (content, config) to build elsewhere; the theme is the package's."""
+    shutil.copytree(REPO / "content", target / "content")
     shutil.copy(REPO / "site_config.yaml", target / "site_config.yaml")
+    return target
+
+
+def override(root: Path, rel: str) -> Path:
+    """Give the site `root` its own copy of the default theme's file `rel` (`templates/base.html`,
+    `static/style.css`), which replaces the theme's; returns it, for the test to change."""
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(THEME / rel, target)
+    return target
+
+
+THEMED_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#005a8c"/></svg>\n'
+THEMED_COLOURS = '  colours:\n    link: "#00507a"\n    accent: "#7a0050"\n  logo: logo.svg\n'
+
+
+def themed_archive(target: Path) -> Path:
+    """A new archive (`raadsarkiv init`) with a logo and colours set in its site_config.yaml (and the footer
+    `init` writes there); returns its folder, not built."""
+    init_site(target)
+    config = target / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  colours: {}\n" in text
+    config.write_text(text.replace("\n  colours: {}\n", "\n" + THEMED_COLOURS, 1), encoding="utf-8")
+    (target / "static").mkdir()
+    (target / "static/logo.svg").write_text(THEMED_LOGO, encoding="utf-8")
     return target
 
 

@@ -112,8 +112,6 @@ def test_bad_input(name: str, checked: dict[str, subprocess.CompletedProcess[str
 def test_warning_only_case_still_builds(tmp_path: Path) -> None:
     """An image without alt text is a warning: the build writes the site and exits 0."""
     root = make_project(BAD / "image-without-alt", tmp_path / "project")
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
     result = run("--root", str(root), "build")
     assert result.returncode == 0, result.stderr
     assert "warning: image" in result.stderr
@@ -129,10 +127,8 @@ def test_all_errors_are_reported_at_once() -> None:
 def test_failed_build_writes_nothing(tmp_path: Path) -> None:
     """`build` on bad input exits 1, prints the problem and leaves no output folder behind."""
     root = make_project(BAD / "unknown-body", tmp_path / "project")
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
     result = run("--root", str(root), "build")
     assert result.returncode == 1
     assert "unknown body 'testudvalg'" in result.stderr
     # Nothing but the build cache (parsed files, reused by the next run): no output, no staging folder.
-    assert sorted(p.name for p in root.iterdir()) == [".cache", "content", "site_config.yaml", "static", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == [".cache", "content", "site_config.yaml"]

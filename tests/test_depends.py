@@ -15,6 +15,7 @@ from raadsarkiv.linker import BilagInfo
 from raadsarkiv.model import Body, Meeting, Page, Strategy
 from raadsarkiv.pipeline import check
 from raadsarkiv.render import make_environment, render
+from raadsarkiv.theme import template_folders
 from raadsarkiv.views import page_builders
 
 WATCHED: list[tuple[type, Callable[[object], str]]] = [
@@ -84,7 +85,7 @@ def test_every_page_declares_what_it_reads(tmp_path: Path, monkeypatch: pytest.M
     reads = Reads()
     for cls, key in WATCHED:
         monkeypatch.setattr(cls, "__getattribute__", reads.spy(cls, key))
-    env = make_environment(root / "templates")
+    env = make_environment(template_folders(root))
     checked_pages = 0
     for output, builder in page_builders(site, checked.bilag_text).items():
         reads.files.clear()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, override
 from raadsarkiv import writer
 from raadsarkiv.cli import main
 from raadsarkiv.errors import Problems
@@ -49,7 +49,9 @@ def run_check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project")
+    root = copy_project(tmp_path / "project")
+    override(root, "static/style.css")  # a site with a static/ folder of its own
+    return root
 
 
 # --- symbolic links --------------------------------------------------------------------------------

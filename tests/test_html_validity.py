@@ -7,7 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, themed_archive
+from raadsarkiv.pipeline import build
 
 VNU_JAR = REPO / ".cache/node/node_modules/vnu-jar/build/dist/vnu.jar"
 INSTALL_HINT = "run `bash scripts/install-system-deps.sh` (installs Java and vnu-jar into .cache/node)"
@@ -38,3 +39,12 @@ def test_every_generated_page_is_valid_html(sample_site: Path, tmp_path: Path) -
     assert "zz-known-broken.html" in by_file, f"vnu did not report the known-broken page: {messages}"
     del by_file["zz-known-broken.html"]
     assert not by_file, "\n".join(f"{name}: {msg}" for name, msgs in sorted(by_file.items()) for msg in msgs)
+
+
+def test_a_themed_new_archive_is_valid_html(tmp_path: Path) -> None:
+    """`raadsarkiv init` plus a logo, colours and the organisation's footer: the theme's additions are valid too."""
+    site = themed_archive(tmp_path / "arkiv")
+    build(site, site / "output")
+    assert '<img class="site-logo"' in (site / "output/index.html").read_text(encoding="utf-8")
+    messages = run_vnu(site / "output")
+    assert not messages, "\n".join(f"{m.get('url', '?')}: {m['message']}" for m in messages)

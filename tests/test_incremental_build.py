@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, override
 from raadsarkiv import incremental
 from raadsarkiv.errors import BuildFailed
 from raadsarkiv.pipeline import build
@@ -57,10 +57,13 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
         root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink()),
     ("rename a body", lambda root: edit(root / "content/bodies/eksempeludvalget.md", "name: Eksempeludvalget", "name: Eksempeludvalget (omdøbt)")),
     ("change a page title (every footer)", lambda root: edit(root / "content/pages/om.md", "title: Om arkivet", "title: Om dette arkiv")),
-    ("change a template", lambda root: edit(root / "templates/base.html", "</footer>", "<p>Ny linje i sidefoden.</p></footer>")),
+    ("override a theme template", lambda root: edit(override(root, "templates/base.html"), "</footer>", "<p>Ny linje i sidefoden.</p></footer>")),
+    ("change the overriding template", lambda root: edit(root / "templates/base.html", "Ny linje", "Anden linje")),
     ("change the settings", lambda root: edit(root / "site_config.yaml", "\ntitle: Rådsarkiv\n", "\ntitle: Rådsarkivet\n")),
-    ("change a static file", lambda root: (root / "static/style.css").write_text(
-        (root / "static/style.css").read_text(encoding="utf-8") + "\n/* ændret */\n", encoding="utf-8")),
+    ("override a theme static file", lambda root: (lambda css: css.write_text(
+        css.read_text(encoding="utf-8") + "\n/* ændret */\n", encoding="utf-8"))(override(root, "static/style.css"))),
+    ("remove the overrides (back to the theme)", lambda root: (
+        (root / "templates/base.html").unlink(), (root / "static/style.css").unlink())),
     ("replace a bilag by another file of the same size", lambda root: (
         lambda pdf: pdf.write_bytes(pdf.read_bytes().replace(b"Program", b"Pregram", 1)))(
         root / "content/bilag/eksempeludvalget/2024-01-22/program-debataften.pdf")),
@@ -122,6 +125,7 @@ def test_text_closed_later_is_found_in_files_that_did_not_change(tmp_path: Path)
     new fingerprints, so it scans every file again, the unchanged static file included."""
     root = copy_project(tmp_path / "project")
     out = root / "output"
+    (root / "static").mkdir()
     (root / "static/noter.txt").write_text(OPEN_SENTENCE.replace("\n", " ") + ".\n", encoding="utf-8")
     build(root, out)
     published = tree(out)

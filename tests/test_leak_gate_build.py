@@ -31,6 +31,7 @@ def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
 
 def test_a_closed_sentence_copied_into_a_static_file_stops_the_build(built: tuple[Path, Path, dict[str, bytes]]) -> None:
     root, out, before = built
+    (root / "static").mkdir()
     (root / "static" / "noter.txt").write_text(f"Husk: {CLOSED_SENTENCE}\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as failure:
         build(root, out)
@@ -65,6 +66,7 @@ def test_a_redaction_bug_is_caught_by_the_gate(built: tuple[Path, Path, dict[str
 def test_a_closed_bilag_copied_under_another_name_stops_the_build(built: tuple[Path, Path, dict[str, bytes]]) -> None:
     root, out, before = built
     closed = root / "content/bilag/eksempeludvalget/2024-01-22/personalesag.pdf"
+    (root / "static").mkdir()
     (root / "static" / "dokument.pdf").write_bytes(closed.read_bytes())
     with pytest.raises(BuildFailed) as failure:
         build(root, out)

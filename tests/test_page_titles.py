@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, THEME
 from raadsarkiv.pipeline import build
 
 AALBORG = "udvalg/integrationsraadet-aalborg/2023-10-10-referat/index.html"
@@ -44,7 +44,7 @@ def test_every_page_has_a_description_of_its_own_content(sample_site: Path) -> N
 
 
 def test_favicon_is_linked_and_at_the_root(sample_site: Path) -> None:
-    assert (sample_site / "favicon.ico").read_bytes() == (REPO / "static/favicon.ico").read_bytes()
+    assert (sample_site / "favicon.ico").read_bytes() == (THEME / "static/favicon.ico").read_bytes()
     for rel, html in pages(sample_site).items():
         icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
         assert icons, rel
@@ -61,8 +61,6 @@ def test_times_are_written_the_danish_way(sample_site: Path) -> None:
 
 def _minimal_site(tmp_path: Path, without_strategy: bool = False) -> Path:
     root = shutil.copytree(REPO / "tests/fixtures/minimal", tmp_path / "project")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "static", root / "static")
     strategy = root / "content/strategies/teststrategi.md"
     strategy.write_text(strategy.read_text(encoding="utf-8").replace("status: gældende\n", ""), encoding="utf-8")
     if without_strategy:

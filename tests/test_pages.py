@@ -246,8 +246,6 @@ def test_sitemap_under_a_sub_path(tmp_path: Path) -> None:
     """The minimal fixture has base_url https://example.dk/arkiv/: every address carries the sub-path."""
     root = tmp_path / "project"
     shutil.copytree(REPO / "tests/fixtures/minimal", root)
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     locs = re.findall(r"<loc>(.*?)</loc>", read(root / "output", "sitemap.xml"))

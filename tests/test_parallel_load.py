@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from conftest import copy_project
+from conftest import copy_project, override
 from raadsarkiv import loader, render
 from raadsarkiv.pipeline import check, render_site
 
@@ -78,7 +78,7 @@ def test_parallel_render_matches_serial(tmp_path: Path, monkeypatch: pytest.Monk
 def test_parallel_render_raises_a_page_error_as_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page that fails in a worker fails the build with the error serial rendering raises."""
     root = copy_project(tmp_path)
-    template = root / "templates" / "meeting.html"
+    template = override(root, "templates/meeting.html")
     template.write_text(template.read_text(encoding="utf-8").replace("{{ item.title }}", "{{ item.no_such_key }}", 1), encoding="utf-8")
     checked = check(root)
     assert checked.site is not None

@@ -17,6 +17,7 @@ from raadsarkiv.loader import _read
 from raadsarkiv.model import MeetingMeta
 from raadsarkiv.pipeline import check, render_site, sitemap
 from raadsarkiv.render import make_environment
+from raadsarkiv.theme import template_folders
 from raadsarkiv.serve import source_line
 from raadsarkiv.validation import validate
 
@@ -222,7 +223,7 @@ def test_sitemap_of_a_built_site_with_an_odd_bilag_name(tmp_path: Path) -> None:
                                     "(<../../bilag/testudvalget/2024-03-05/Handleplan æ 1.pdf>)"), encoding="utf-8")
     checked = check(root)
     assert checked.ok and checked.site is not None, checked.problems
-    files, _ = render_site(root, checked.site, env=make_environment(REPO / "templates"))
+    files, _ = render_site(root, checked.site, env=make_environment(template_folders(root)))
     locs = re.findall(r"<loc>(.*?)</loc>", files["sitemap.xml"].decode())
     assert "https://example.dk/arkiv/bilag/testudvalget/2024-03-05/Handleplan%20%C3%A6%201-pdf/" in locs
     assert all(re.fullmatch(r"[A-Za-z0-9:/.%_~-]+", loc) for loc in locs), locs

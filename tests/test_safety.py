@@ -167,7 +167,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path, capsys: p
     assert "kind" in capsys.readouterr().err
     assert tree(out) == before
     # Besides output/, only the bilag text cache (git-ignored .cache/, see docs/search.md) may appear.
-    assert sorted(p.name for p in root.iterdir()) == [".cache", "content", "output", "site_config.yaml", "static", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == [".cache", "content", "output", "site_config.yaml"]
 
 
 def test_failure_while_writing_restores_previous_output(tmp_path: Path) -> None:

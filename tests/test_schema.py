@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 from raadsarkiv.frontmatter import parse_yaml, split
-from raadsarkiv.schema import SCHEMA_DIR, generate
+from raadsarkiv.schema import PACKAGE_SCHEMAS, SCHEMAS, generate, write
 
 KIND_SCHEMA = {"bodies": "body", "meetings": "meeting", "strategies": "strategy", "pages": "page"}
 
@@ -21,15 +21,22 @@ def _json(data: object) -> object:
 
 
 def _validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((REPO / SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((PACKAGE_SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 def test_committed_schemas_are_up_to_date() -> None:
     generated = generate()
-    committed = {path.name: path.read_text(encoding="utf-8") for path in (REPO / SCHEMA_DIR).glob("*.json")}
-    assert committed == generated, "schema/ is out of date: run `python build.py schema` and commit the result"
+    committed = {path.name: path.read_text(encoding="utf-8") for path in PACKAGE_SCHEMAS.glob("*.json")}
+    assert committed == generated, "raadsarkiv/schemas/ is out of date: run `python -m raadsarkiv.schema` and commit the result"
+
+
+def test_schema_command_copies_the_schemas_into_a_site(tmp_path: Path) -> None:
+    written = write(tmp_path)
+    assert sorted(path.name for path in written) == sorted(SCHEMAS)
+    assert all(path.read_bytes() == (PACKAGE_SCHEMAS / path.name).read_bytes() for path in written)
+    assert write(tmp_path) == []  # nothing changed the second time
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "content").glob("*/**/*.md")), ids=lambda p: p.relative_to(REPO).as_posix())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, override
 
 MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
 PAGE = "udvalg/eksempeludvalget/2024-01-22-referat/"
@@ -81,6 +81,7 @@ class Server:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     root = copy_project(tmp_path / "project")
+    override(root, "templates/page.html")  # the preview watches a site's templates/ if it has one when it starts
     temp = tmp_path / "tmp"
     temp.mkdir()
     running = Server(root, temp)
