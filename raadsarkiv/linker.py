@@ -311,12 +311,22 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     other_document = {m.path: other for group in by_identity(meetings).values()
                       if len(group) == 2 and any(m.agenda_version for m in group)
                       for m, other in (group, reversed(group))}
+    for info in bilag.values():
+        info.referrers = _once_per_meeting(info.referrers)
+    strategy_refs = {key: _once_per_meeting(refs) for key, refs in strategy_refs.items()}
+    item_refs = {key: _once_per_meeting(refs) for key, refs in item_refs.items()}
     organisations: dict[str, set[str]] = defaultdict(set)
     for body in content.bodies.values():
         organisations[body.meta.name].add(body.meta.organisation)
     shared_names = frozenset(name for name, found in organisations.items() if len(found) > 1)
     return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body),
                 dict(strategy_refs), dict(item_refs), dict(cases), other_document, shared_names)
+
+
+def _once_per_meeting(refs: list[ItemRef]) -> list[ItemRef]:
+    """A meeting's item listed once: an agenda version's item is left out where the referat's item of that number is listed."""
+    minutes = {(ref.meeting.identity, ref.item.number) for ref in refs if not ref.meeting.agenda_version}
+    return [ref for ref in refs if not (ref.meeting.agenda_version and (ref.meeting.identity, ref.item.number) in minutes)]
 
 
 def _item_at_anchor(meeting: Meeting, anchor: str) -> str | None:

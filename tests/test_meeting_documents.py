@@ -206,7 +206,26 @@ def test_links_to_the_dagsorden_lead_to_the_agenda_version_and_shared_bilag_are_
     row = re.search(r'<tr><td><a href="[^"]*program-debataften-pdf/index\.html">.*?</tr>', listed, re.S)
     assert row and MEETING + "#punkt-2" in links(row.group(0)) and ">Referat <time" in row.group(0)
     bilag = files["bilag/eksempeludvalget/2024-01-22/program-debataften-pdf/index.html"].decode()
-    assert {MEETING + "#punkt-2", AGENDA_VERSION + "#punkt-2"} <= set(links(bilag))  # both documents' items
+    assert MEETING + "#punkt-2" in links(bilag) and AGENDA_VERSION + "#punkt-2" not in links(bilag)  # the meeting's item once
+    agenda_page = files[AGENDA_VERSION].decode()  # the agenda version still links it
+    assert "bilag/eksempeludvalget/2024-01-22/program-debataften-pdf/program-debataften.pdf" in links(section(agenda_page, "punkt-2"))
+
+
+def test_a_strategy_lists_the_meetings_item_once(tmp_path: Path) -> None:
+    """Item 2 of the dagsorden and of the referat both link the strategy: it was treated at one meeting, listed once."""
+    from raadsarkiv.pipeline import check, render_site
+
+    root = copy_project(tmp_path / "project")
+    agenda = root / "content/meetings/eksempeludvalget/2024-01-22-dagsorden.md"
+    goal = "[målsætning 2](../../strategies/aalborg-integrationsstrategi-2023-2026.md#maalsaetning-2)"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("debataften om mangfoldige arbejdspladser. Sekretariatet",
+                      f"debataften om mangfoldige arbejdspladser ({goal}). Sekretariatet"), encoding="utf-8")
+    checked = check(root)
+    assert checked.ok and checked.site is not None, [p.format() for p in checked.problems]
+    files, _ = render_site(root, checked.site, bilag_text=checked.bilag_text)
+    strategy = files["strategier/aalborg-integrationsstrategi-2023-2026/index.html"].decode()
+    treated = [href for href in links(strategy) if href.startswith("udvalg/eksempeludvalget/2024-01-22")]
+    assert treated == [MEETING + "#punkt-2"]
 
 
 def test_a_bilag_linked_outside_items_names_the_meeting_once(tmp_path: Path) -> None:
