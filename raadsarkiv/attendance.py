@@ -7,13 +7,14 @@ the checks that help an editor move from pasted text to data, and the groups a m
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from typing import Any
 
 from .errors import Problems
 from .frontmatter import FrontMatter
 from .markdown import slugify
-from .model import ABSENCES, ROLES, Absentee, Attendee, ItemMeta, MeetingMeta, Person, Vote
+from .model import ABSENCES, PERSON_ID_MAX, ROLES, Absentee, Attendee, ItemMeta, MeetingMeta, Person, Vote
 
 # Text in brackets after a name, as minutes print it: "Lise Eksempel (formand)".
 BRACKETED_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
@@ -24,9 +25,22 @@ MEMBER_ROLES = {None, "formand", "næstformand", "medlem", "stedfortræder"}
 STAFF_ROLES = {"referent", "fra administrationen"}
 
 
+
+
+def name_id(name: str) -> str:
+    """The id a name gives: its slug ('Søren Ørum' -> 'soeren-oerum'). A name without a letter a-z or digit
+    ('李明') or a very long one gets a stable id from a digest of the name, so that it is never empty, never too
+    long for a folder, and two such names never share one."""
+    slug = slugify(name)
+    if slug and len(slug) <= PERSON_ID_MAX:
+        return slug
+    digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
+    return f"{slug[:PERSON_ID_MAX - 9].rstrip('-')}-{digest}" if slug else f"person-{digest}"
+
+
 def person_id(person: Person) -> str:
-    """The person's stable id across meetings: `id:` if given, else the name as a slug."""
-    return person.id or slugify(person.name)
+    """The person's stable id across meetings: `id:` if given, else the name's id (name_id)."""
+    return person.id or name_id(person.name)
 
 
 def absence_in(text: str) -> str | None:
@@ -118,7 +132,7 @@ def _person(person: Person, substitute_for: dict[str, str]) -> dict[str, Any]:
     elif person.name.casefold() in substitute_for:
         replaced = f"stedfortræder for {substitute_for[person.name.casefold()]}"
         role, details = (replaced, []) if role in (None, "stedfortræder") else (role, [replaced])
-    return {"name": person.name, "role": role, "party": person.party, "details": [d for d in details if d]}
+    return {"name": person.name, "id": person_id(person), "role": role, "party": person.party, "details": [d for d in details if d]}
 
 
 def attendance_groups(present: list[Attendee], absent: list[Absentee]) -> list[dict[str, Any]]:

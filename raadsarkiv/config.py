@@ -28,6 +28,9 @@ DEFAULT_SECTIONS = [
     "Bilag",
 ]
 
+# The open data's licence unless site_config.yaml says otherwise (docs/open-data.md).
+DEFAULT_DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
 # Section names (or `*` patterns) that hold a decision: what {lukket offentlig-beslutning} publishes.
 DEFAULT_DECISION_SECTIONS = ["Beslutning", "Beslutning fra *"]
 
@@ -132,15 +135,21 @@ class SiteConfig(Strict):
                     "but never used to link them as one case; '*' matches any text, e.g. '00.01.00-A00-*'",
     )
     accessibility: Accessibility
+    data_license: AnyHttpUrl = Field(
+        default=AnyHttpUrl(DEFAULT_DATA_LICENSE),
+        description="Licence of the open data under data/ (a URL, in the OParl System and Body objects); "
+                    "default: Creative Commons Attribution 4.0 (CC BY 4.0)",
+    )
     theme: Theme = Field(default_factory=Theme)
     import_: ImportSettings = Field(
         default_factory=ImportSettings, alias="import",
         description="Patterns `python build.py import` recognises minutes by (regular expressions); see docs/importing.md",
     )
 
-    def is_shared_case(self, number: str) -> bool:
-        """Whether items with this case number are not one case (`shared_case_numbers`)."""
-        return any(fnmatch.fnmatchcase(number, pattern) for pattern in self.shared_case_numbers)
+    def is_shared_case(self, number: str, also: list[str] | None = None) -> bool:
+        """Whether items with this case number are not one case: `shared_case_numbers` of the site, or
+        `also` (a meeting file's own `shared_case_numbers`)."""
+        return any(fnmatch.fnmatchcase(number, pattern) for pattern in [*self.shared_case_numbers, *(also or [])])
 
     @field_validator("base_url")
     @classmethod

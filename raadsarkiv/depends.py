@@ -19,13 +19,13 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import urls
+from . import opendata, urls
 from .incremental import stat_digest
 from .documents import by_identity
 from .linker import ItemRef, Site, neighbours
 from .loader import LoadCache
 from .model import Content, LinkRef, Meeting
-from .views import bilag_lists, bilag_place
+from .views import bilag_lists, bilag_place, case_pages, people_of
 
 EVERYTHING = "*"
 MEETING = "meeting:"  # a meeting's identity, a pseudo-file of `source_digests`: which documents (dagsorden, referat) it has
@@ -88,7 +88,7 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         for slug in [] if meeting.agenda_version else meeting.meta.bodies:  # a previous and next meeting in each body
             found |= {m.path for m in neighbours(site, meeting, slug) if m is not None}
         for item in meeting.items:
-            for ref in site.cases.get(item.meta.case_number, []) if item.meta.case_number else []:
+            for ref in site.cases.get(urls.case_slug(item.meta.case_number), []) if item.meta.case_number else []:
                 found |= _item_ref(site, ref)
             for ref in site.item_refs.get((meeting.path, item.number), []):
                 found |= _item_ref(site, ref)
@@ -108,8 +108,71 @@ def dependencies(site: Site) -> dict[str, set[str]]:
     for slug, page in content.pages.items():
         deps[urls.page(slug)] = {page.path} | _links(site, page.links)
     deps |= _bilag_list_dependencies(site)
+    for refs in case_pages(site).values():  # each item of the case: its meeting and the meeting's bodies
+        deps[urls.case(refs[0].item.meta.case_number or "")] = {path for ref in refs for path in _item_ref(site, ref)}
+    for pid, found in people_of(site).items():  # the meetings naming the person, and their bodies (for the names)
+        deps[urls.person(pid)] = {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
     if urls.STATEMENT_SLUG in content.pages:
         deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
+    return deps | _data_dependencies(site)
+
+
+def _data_dependencies(site: Site) -> dict[str, set[str]]:
+    """The open data (opendata.py): every file under data/ with the content files its objects show.
+
+    A meeting object shows its meeting and its bodies (names), whether each item's case has a page
+    (the case's meetings) and its public bilag (the file, and every meeting linking it). A list page
+    or bulk file of a year shows its meetings; it also names the pages beside it, so the years
+    around it are part of its dependencies (a marker: a new year re-renders its neighbours).
+    """
+    content = site.content
+    paths = opendata.Paths
+    layout = opendata.layout(site)
+    people = people_of(site)
+    files_of: dict[str, set[str]] = {}
+    for info in site.bilag.values():
+        files_of[info.rel] = {f"content/{info.rel}"} | {r.meeting.path for r in info.referrers}
+    meeting_deps: dict[str, set[str]] = {}
+    for meeting in layout.meetings:
+        found = {meeting.path} | _bodies(site, meeting)
+        for item in meeting.items:
+            if item.meta.case_number:
+                found |= {ref.meeting.path for ref in site.cases.get(urls.case_slug(item.meta.case_number), [])}
+        for link in meeting.links:
+            target = site.targets.get((link.source, link.href))
+            if target is not None and target.kind == "bilag" and target.key in files_of:
+                found |= files_of[target.key]
+        meeting_deps[meeting.path] = found
+    person_deps = {pid: {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
+                   for pid, found in people.items()}
+    every_body = {body.path for body in content.bodies.values()}
+    deps: dict[str, set[str]] = {f"{opendata.DATA}system.json": set(), f"{opendata.DATA}bodies.json": every_body}
+    for org in layout.orgs:
+        bodies = {content.bodies[slug].path for slug in layout.bodies_of[org]}
+        deps[paths.body(org)] = deps[paths.body(org, "papers")] = deps[paths.body(org, "organizations")] = bodies
+        deps[paths.body(org, "people")] = {f for pid in layout.people_of.get(org, []) for f in person_deps[pid]}
+        pages = layout.meeting_pages(org)
+        for n, (path, year) in enumerate(pages):
+            meetings = layout.by_year.get(org, {}).get(year, []) if year is not None else []
+            found = {f for m in meetings for f in meeting_deps[m.path]}
+            around = f"data-years:{pages[n - 1][1] if n else ''}:{pages[n + 1][1] if n + 1 < len(pages) else ''}"
+            deps[path] = found | {around}
+            if year is not None:
+                deps[paths.bulk(org, year)] = found | bodies
+    for slug, body in content.bodies.items():
+        deps[paths.organization(slug)] = {body.path}
+    for meeting in layout.meetings:
+        deps[paths.meeting(meeting)] = meeting_deps[meeting.path]
+        for item in meeting.items:
+            deps[paths.item(meeting, item)] = meeting_deps[meeting.path]
+        if meeting.meta.place:
+            deps[paths.location(meeting)] = meeting_deps[meeting.path]
+    for info in site.bilag.values():
+        deps[paths.file(info)] = files_of[info.rel]
+    for pid, found in people.items():
+        deps[paths.person(pid)] = person_deps[pid]
+        for slug, role in opendata.memberships(found):
+            deps[paths.membership(pid, slug, role)] = person_deps[pid]
     return deps
 
 

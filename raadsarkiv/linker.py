@@ -7,6 +7,7 @@ public content only.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class Site:
     meetings_by_body: dict[str, list[Meeting]]
     strategy_refs: dict[str, list[ItemRef]]
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
-    cases: dict[str, list[ItemRef]]
+    cases: dict[str, list[ItemRef]]  # urls.case_slug(case number) -> items filed under it, oldest meeting first
     other_document: dict[str, Meeting] = field(default_factory=dict)  # meeting path -> the meeting's other document
     shared_names: frozenset[str] = frozenset()  # body names that more than one organisation uses: lists add the organisation
 
@@ -180,6 +181,15 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
                 "a body has one referat and one dagsorden per date: correct `date` or `kind`, or merge the files; "
                 "if the body met twice that day, add `sequence: 2` to the later meeting",
             )
+    for meeting in content.meetings:
+        numbers = [meta.case_number for meta in meeting.meta.items.values() if meta.case_number]
+        for pattern in meeting.meta.shared_case_numbers:
+            if not any(fnmatch.fnmatchcase(number, pattern) for number in numbers):
+                problems.warning(
+                    meeting.path, meeting.lines.get("shared_case_numbers", 1),
+                    f"'shared_case_numbers': '{pattern}' matches no case number of this file's items (items.<number>.case_number: "
+                    f"{', '.join(sorted(set(numbers))) or 'none'}); correct it, or remove it",
+                )
     for meeting in content.meetings:
         if meeting.meta.home in content.bodies:  # an unknown body is reported above
             _check_file_name(meeting, problems)
@@ -303,8 +313,9 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
         for body in meeting.meta.bodies:  # a joint meeting is listed under each of its bodies
             by_body[body].append(meeting)
         for item in meeting.items:
-            if item.meta.case_number and not config.is_shared_case(item.meta.case_number):
-                cases[item.meta.case_number].append(ItemRef(meeting, item))
+            number = item.meta.case_number
+            if number and not config.is_shared_case(number, meeting.meta.shared_case_numbers):
+                cases[urls.case_slug(number)].append(ItemRef(meeting, item))
     public_links: dict[str, dict[int, LinkRef]] = defaultdict(dict)
     for link in _all_links(content):
         public_links[link.source][link.index] = link

@@ -174,6 +174,20 @@ Role = Literal["formand", "næstformand", "medlem", "stedfortræder", "observat�
 AbsenceKind = Literal["afbud", "uden afbud", "forfald"]
 
 
+PERSON_ID_MAX = 80  # a person id names a folder, /personer/<id>/ (attendance.name_id keeps derived ids as short)
+
+
+def _person_id(value: str) -> str:
+    if len(value) > PERSON_ID_MAX:
+        raise ValueError(f"'{value[:24]}…' has {len(value)} characters; a person id has at most {PERSON_ID_MAX} "
+                         "(it names the folder of the member page, /personer/<id>/): shorten it")
+    return value
+
+
+PersonId = Annotated[StrictStr, AfterValidator(_slug), AfterValidator(_person_id),
+                     WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern, "maxLength": PERSON_ID_MAX})]
+
+
 def _name_only(value: object) -> object:
     """A person may be written as just a name: `- Anna Lynge` means `- name: Anna Lynge`."""
     return {"name": value} if isinstance(value, str) else value
@@ -185,7 +199,7 @@ class Person(Strict):
     accepts_name: ClassVar[bool] = True  # validation.py: "expected a name, or a mapping with keys …"
 
     name: Text = Field(description="The name as the minutes publish it")
-    id: Slug | None = Field(
+    id: PersonId | None = Field(
         default=None, description="Stable person id across meetings, e.g. anna-lynge; default: the name as a slug",
     )
     role: Role | None = Field(default=None, description=" | ".join(ROLES))
@@ -286,6 +300,11 @@ class MeetingMeta(Strict):
     note: Text | None = Field(default=None, description="Editorial note shown on the page (Bemærkning)")
     source: Text | None = Field(default=None, description="Where the original was published")
     items: dict[ItemNumber, ItemMeta] = Field(default={}, description="Case metadata per item number (4, 3a, 3.1)")
+    shared_case_numbers: list[Text] = Field(
+        default=[],
+        description="Case numbers that items of this file share with unrelated items (a whole year filed under one case): "
+                    "shown on the items, but not linked as one case; '*' matches any text (as in site_config.yaml)",
+    )
     reviewed_cpr: list[StrictStr] = []
 
     _precision: Literal["day", "month", "year"] = PrivateAttr("day")

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import documents, fingerprints, linker, public, search, theme, unfilled, urls
+from . import documents, fingerprints, linker, opendata, public, search, theme, unfilled, urls
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
@@ -128,7 +128,7 @@ def render_site(
 ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Every output file: rendered pages as bytes, and files to copy.
 
-    With `only`, just those pages are rendered (plus the sitemap files and robots.txt): the live preview's rebuild.
+    With `only`, just those pages are rendered (plus the sitemap files, robots.txt and the open data): the live preview's rebuild.
     `bilag_text` (from bilagtext.bilag_texts) puts the text of PDF bilag on their pages.
     `static_files` is Checked.static_files, the checked walk of static/ (the site's and the theme's); without it static/ is
     walked again, and anything the check would refuse (a symbolic link, …) raises UnsafeOutput.
@@ -142,6 +142,8 @@ def render_site(
     unlisted = {urls.NOT_FOUND, urls.WAS, *agenda_redirects(site)}  # the 404 page and redirects are no pages of their own
     files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in unlisted))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
+    # The open data (data/*.json): like pages, only what changed (depends.py) is made again.
+    files |= {path: make() for path, make in opendata.data_builders(site, bilag_text or {}).items() if only is None or path in only}
     content_dir = root / "content"
     copies = {info.file: content_dir / info.rel for info in site.bilag.values()}
     if static_files is None:

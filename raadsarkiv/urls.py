@@ -7,7 +7,9 @@ sub-path and when opened from disk.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import unicodedata
 from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote as _quote
@@ -33,7 +35,8 @@ WAS = "was/index.html"
 AGENDA_VERSION = "dagsorden"  # a meeting's agenda version: `<meeting page>/dagsorden/`
 
 # Top-level folders the engine uses; a page slug may not take one of them.
-RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "index", "404", "sitemap", "robots", "was"}
+RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "index", "404", "sitemap", "robots", "was",
+            "sager", "personer", "data"}
 
 
 def body(slug: str) -> str:
@@ -63,6 +66,39 @@ def strategy(slug: str) -> str:
 
 def page(slug: str) -> str:
     return f"{slug}/index.html"
+
+
+CASE_SLUG_MAX = 100
+_CASE_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+
+
+def case_slug(number: str) -> str:
+    """A case number as one safe, stable path segment: `24.00.00-G01-1-24` -> `24.00.00-g01-1-24`.
+
+    Letters are lower-cased (case numbers differing only in case are one case), a-z, 0-9, '-' and '.' are
+    kept, and every other character (`/`, space, æ …) becomes `_` plus the hex of its UTF-8 bytes
+    (`2015/0004938` -> `2015_2f0004938`): distinct numbers never share a slug, and a slug never starts or
+    ends with '.' (no `..` segment, no hidden folder, nothing Windows refuses).
+    """
+    text = unicodedata.normalize("NFC", number.strip()).lower()
+    out = "".join(c if c in _CASE_KEEP else "".join(f"_{b:02x}" for b in c.encode()) for c in text)
+    if out.startswith("."):
+        out = "_2e" + out[1:]
+    if out.endswith("."):
+        out = out[:-1] + "_2e"
+    if len(out) > CASE_SLUG_MAX:  # a folder name: file systems allow 255 bytes; the digest keeps it distinct
+        out = f"{out[:CASE_SLUG_MAX - 9]}_{hashlib.blake2b(out.encode(), digest_size=4).hexdigest()}"
+    return out
+
+
+def case(number: str) -> str:
+    """The page of a case: every item filed under the case number, `sager/<case_slug>/index.html`."""
+    return f"sager/{case_slug(number)}/index.html"
+
+
+def person(person_id: str) -> str:
+    """A member's page (structured attendance): `personer/<id>/index.html`; ids are slugs (model.Slug)."""
+    return f"personer/{person_id}/index.html"
 
 
 @lru_cache(maxsize=1 << 16)  # asked for again by every page that links the bilag: compute each path once

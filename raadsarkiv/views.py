@@ -21,10 +21,11 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from . import urls
-from .attendance import attendance_groups, item_votes
+from .attendance import ABSENCE_LABEL, attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
 from .model import Meeting, When, item_order
+from .people import Appearance, latest, people
 from .public import CLOSED_BILAG_LABEL
 from .theme import colour_css
 
@@ -306,7 +307,8 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     items = []
     for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
         case = item.meta.case_number
-        related = [r for r in site.cases.get(case, []) if r.meeting.identity != meeting.identity] if case else []  # other meetings only
+        refs = site.cases.get(urls.case_slug(case), []) if case else []
+        related = [r for r in refs if r.meeting.identity != meeting.identity]  # other meetings only (not the meeting's other document)
         items.append({
             "number": item.number,
             "label": number_label(item.number),
@@ -320,6 +322,7 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
                 for s in item.sections
             ],
             "case_number": item.meta.case_number,
+            "case_url": link.to(urls.case(case)) if case and len(refs) >= CASE_MIN_ITEMS else None,
             "kle": item.meta.kle,
             "document_number": item.meta.document_number,
             "guests": list(item.meta.guests),
@@ -328,9 +331,13 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
             "case": [_item_ref(link, site, r) for r in related],
             "mentioned_in": [_item_ref(link, site, r) for r in site.item_refs.get((meeting.path, item.number), [])],
         })
+    facts = _meeting_facts(meeting)
+    for group in facts["attendance"]:  # each person links to their member page (views.person_view)
+        for person in group["people"]:
+            person["url"] = link.to(urls.person(person.pop("id")))
     other = site.other_document.get(meeting.path)  # the meeting's agenda version, or (on it) the meeting's referat
     context.update(
-        meeting=_meeting_facts(meeting),
+        meeting=facts,
         agenda_version=meeting.agenda_version,
         other_document=other and {"url": link.to(urls.meeting(other)), "kind": KIND_LABEL[other.meta.kind]},
         kind_label=KIND_LABEL[meeting.meta.kind],
@@ -386,6 +393,7 @@ def body_view(site: Site, slug: str) -> PageView:
             "item_count": len(meeting.items), "joint_with": joined(others) if others else None,
         })
     context.update(
+        members=body_members(site, link, slug),
         body={"name": body.meta.name, "type": body.meta.type}, description=link.fragment(body.path, body.html),
         organisation={"name": site.config.organisations[body.meta.organisation].name}, years=sorted(years.items(), reverse=True),
     )
@@ -684,6 +692,98 @@ def not_found_view(site: Site) -> PageView:
     return PageView(urls.NOT_FOUND, "404.html", context)
 
 
+# --- cases and members ------------------------------------------------------------------------------
+
+CASE_MIN_ITEMS = 2  # a case page shows a case number that at least this many public items share
+
+
+def case_pages(site: Site) -> dict[str, list[ItemRef]]:
+    """Every case with a page, by urls.case_slug: its items, oldest meeting first (linker.link)."""
+    return {slug: refs for slug, refs in sorted(site.cases.items()) if len(refs) >= CASE_MIN_ITEMS}
+
+
+def case_view(site: Site, refs: list[ItemRef]) -> PageView:
+    """`sager/<case>/`: every public item filed under one case number, across bodies and years, with each decision."""
+    number = refs[0].item.meta.case_number or ""
+    page = urls.case(number)
+    bodies = joined(sorted({bodies_name(site, r.meeting) for r in refs}))
+    context = _common(site, page, f"Sag {number}", f"Sag {number}: {refs[0].item.title}. Behandlet i {bodies}, "
+                      f"{len(refs)} punkter fra {long_date(refs[0].meeting.meta.when)} til {long_date(refs[-1].meeting.meta.when)}.",
+                      head_title=f"Sag {number}: {refs[0].item.title}")
+    link = Linker(site, page)
+    steps = []
+    for ref in refs:
+        decisions = [{"name": s.name, "html": link.fragment(ref.meeting.path, s.html),
+                      "decided_by": s.decided_by and {"prefix": s.decided_by.prefix, "body": s.decided_by.body, "date": s.decided_by.date}}
+                     for s in ref.item.sections if s.decision]
+        steps.append({**_item_ref(link, site, ref), "kind_label": KIND_LABEL[ref.meeting.meta.kind],
+                      "label": number_label(ref.item.number), "decisions": decisions})
+    context.update(case={"number": number, "title": refs[0].item.title, "bodies": bodies}, steps=steps)
+    return PageView(page, "case.html", context)
+
+
+@_per_site
+def people_of(site: Site) -> dict[str, list[Appearance]]:
+    """Every person in the structured attendance of the public meetings, with their appearances (people.py)."""
+    return people(site.content.meetings)
+
+
+def _meeting_label(site: Site, meeting: Meeting) -> str:
+    return f"{KIND_LABEL[meeting.meta.kind]}: {bodies_name(site, meeting)}"
+
+
+def person_view(site: Site, pid: str) -> PageView:
+    """`personer/<id>/`: the meetings a person attended (with role), was absent from, and met at as a substitute."""
+    page = urls.person(pid)
+    found = people_of(site)[pid]
+    name = latest(found).name
+    bodies = joined(sorted({bodies_name(site, a.meeting) for a in found}))
+    context = _common(site, page, name, f"{name} i referaterne fra {bodies}: deltagelse og fravær ved møderne.",
+                      head_title=f"{name}, {bodies}")
+    link = Linker(site, page)
+
+    def row(a: Appearance) -> dict[str, Any]:
+        return {"url": link.to(urls.meeting(a.meeting)), "date": a.meeting.meta.when,
+                "meeting": _meeting_label(site, a.meeting), "name": a.name, "role": a.shown_role, "party": a.party,
+                "substitute_for": a.substitute_for}
+
+    context.update(
+        person={"name": name, "parties": sorted({a.party for a in found if a.party}),
+                "other_names": sorted({a.name for a in found} - {name})},
+        attended=[row(a) for a in found if a.status == "present"],
+        absent=[{**row(a), "absence": ABSENCE_LABEL.get(a.absence or "", "ikke oplyst"), "substitute": a.substitute}
+                for a in found if a.status == "absent"],
+        substituted=[row(a) for a in found if a.substitute_for],
+    )
+    return PageView(page, "person.html", context)
+
+
+@_per_site
+def _members_by_body(site: Site) -> dict[str, dict[str, list[Appearance]]]:
+    """For every body, the people its meetings' attendance names, with their appearances there: made once, so a
+    body page reads only its own meetings (depends.py)."""
+    by_body: dict[str, dict[str, list[Appearance]]] = defaultdict(dict)
+    for pid, found in people_of(site).items():
+        for appearance in found:
+            for slug in appearance.meeting.meta.bodies:
+                by_body[slug].setdefault(pid, []).append(appearance)
+    return by_body
+
+
+def body_members(site: Site, link: Linker, slug: str) -> list[dict[str, Any]]:
+    """A body's members over time, from the attendance of its own meetings: one row per person, first seen first
+    (in a meeting, in the order its attendance lists them)."""
+    out = []
+    for pid, here in sorted(_members_by_body(site).get(slug, {}).items(), key=lambda kv: (kv[1][0].order, kv[0])):
+        out.append({
+            "url": link.to(urls.person(pid)), "name": latest(here).name, "party": latest(here).party,
+            "roles": list(dict.fromkeys(a.shown_role for a in here if a.shown_role)),
+            "first": here[0].meeting.meta.when, "last": here[-1].meeting.meta.when,
+            "present": sum(1 for a in here if a.status == "present"), "absent": sum(1 for a in here if a.status == "absent"),
+        })
+    return out
+
+
 def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Callable[[], PageView]]:
     """Every HTML page of the site by output path, in a stable order; each view is made when called."""
     builders: dict[str, Callable[[], PageView]] = {
@@ -698,6 +798,9 @@ def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Ca
     builders |= _bilag_list_builders(site)
     builders |= {info.page: partial(bilag_view, site, info, bilag_text.get(info.rel)) for info in site.bilag.values()}
     builders |= {urls.page(slug): partial(page_view, site, slug) for slug in sorted(site.content.pages)}
+    builders |= {urls.case(refs[0].item.meta.case_number or ""): partial(case_view, site, refs) for refs in case_pages(site).values()}
+    builders |= {urls.person(pid): partial(person_view, site, pid) for pid in people_of(site)}
+    _members_by_body(site)  # the index the body pages share, made once here
     if urls.STATEMENT_SLUG in site.content.pages:
         builders[urls.WAS] = partial(was_view, site)
     return builders

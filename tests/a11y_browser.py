@@ -23,6 +23,9 @@ PAGE_TYPES = {
     "about": "om/",
     "statement": "tilgaengelighed/",
     "404": "findes-ikke/",
+    "case": "sager/24.00.00-g01-1-24/",
+    "person": "personer/karen-eksempel/",
+    "body-with-members": "udvalg/eksempeludvalget/",
 }
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SEARCH_QUERY = "integration"

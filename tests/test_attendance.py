@@ -38,7 +38,7 @@ def test_a_name_alone_is_a_person_with_an_id_from_the_name() -> None:
 def test_groups_leave_out_what_is_empty() -> None:
     groups = attendance_groups(meta().present, meta().absent)
     assert [g["heading"] for g in groups] == ["Til stede", "Fraværende"]
-    assert groups[1]["people"][0] == {"name": "Bo Berg", "role": None, "party": None, "details": []}
+    assert groups[1]["people"][0] == {"name": "Bo Berg", "id": "bo-berg", "role": None, "party": None, "details": []}
 
 
 def test_leak_gate_knows_the_votes_of_closed_items() -> None:

@@ -64,6 +64,11 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
         css.read_text(encoding="utf-8") + "\n/* ændret */\n", encoding="utf-8"))(override(root, "static/style.css"))),
     ("remove the overrides (back to the theme)", lambda root: (
         (root / "templates/base.html").unlink(), (root / "static/style.css").unlink())),
+    # case pages, member pages, a body's members table and the open data (tests/test_cases_and_members.py, test_opendata.py)
+    ("take an item out of a case (its page goes: one item is left)", lambda root: edit(
+        root / "content/meetings/eksempelbyraadet/2024-01-30-referat.md", '"24.00.00-G01-1-24"', '"24.00.00-G01-9-24"')),
+    ("change a member's party and role in one meeting", lambda root: edit(
+        root / "content/meetings/eksempeludvalget/2024-06-10-referat.md", "    role: formand\n    party: A", "    role: medlem\n    party: F")),
     ("replace a bilag by another file of the same size", lambda root: (
         lambda pdf: pdf.write_bytes(pdf.read_bytes().replace(b"Program", b"Pregram", 1)))(
         root / "content/bilag/eksempeludvalget/2024-01-22/program-debataften.pdf")),

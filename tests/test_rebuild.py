@@ -45,7 +45,11 @@ def test_incremental_equals_full_build(tmp_path: Path) -> None:
     edit(root / MEETING, "Udgifterne til lokale", "Udgifterne til leje af lokale")
     result = preview.build()
     assert result.ok
-    assert result.written == ["udvalg/eksempeludvalget/2024-01-22-referat/index.html"]
+    assert result.written == [  # the page, and the open data that holds the edited item's text
+        "data/agendaitems/eksempeludvalget/2024-01-22-referat/2.json", "data/bodies/aalborg/bulk/2024.json",
+        "data/bodies/aalborg/meetings/2024.json", "data/meetings/eksempeludvalget/2024-01-22-referat.json",
+        "udvalg/eksempeludvalget/2024-01-22-referat/index.html",
+    ]
     assert result.rendered < first.rendered / 2
 
     edit(root / MEETING, "date: 2024-01-22", "date: 2024-01-29")  # the page moves; neighbours and lists follow
