@@ -111,7 +111,7 @@ def dependencies(site: Site) -> dict[str, set[str]]:
     for refs in case_pages(site).values():  # each item of the case: its meeting and the meeting's bodies
         deps[urls.case(refs[0].item.meta.case_number or "")] = {path for ref in refs for path in _item_ref(site, ref)}
     for pid, found in people_of(site).items():  # the meetings naming the person, and their bodies (for the names)
-        deps[urls.person(pid)] = {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
+        deps[urls.person(pid)] = {f for a in found for f in _meeting(a.meeting)} | {p for a in found for p in _bodies(site, a.meeting)}
     if urls.STATEMENT_SLUG in content.pages:
         deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
     return deps | _data_dependencies(site)
@@ -131,19 +131,19 @@ def _data_dependencies(site: Site) -> dict[str, set[str]]:
     people = people_of(site)
     files_of: dict[str, set[str]] = {}
     for info in site.bilag.values():
-        files_of[info.rel] = {f"content/{info.rel}"} | {r.meeting.path for r in info.referrers}
+        files_of[info.rel] = {f"content/{info.rel}"} | {f for r in info.referrers for f in _meeting(r.meeting)}
     meeting_deps: dict[str, set[str]] = {}
     for meeting in layout.meetings:
-        found = {meeting.path} | _bodies(site, meeting)
+        found = _meeting(meeting) | _bodies(site, meeting)  # _meeting: its address depends on its meeting's documents
         for item in meeting.items:
             if item.meta.case_number:
-                found |= {ref.meeting.path for ref in site.cases.get(urls.case_slug(item.meta.case_number), [])}
+                found |= {f for ref in site.cases.get(urls.case_slug(item.meta.case_number), []) for f in _meeting(ref.meeting)}
         for link in meeting.links:
             target = site.targets.get((link.source, link.href))
             if target is not None and target.kind == "bilag" and target.key in files_of:
                 found |= files_of[target.key]
         meeting_deps[meeting.path] = found
-    person_deps = {pid: {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
+    person_deps = {pid: {f for a in found for f in _meeting(a.meeting)} | {p for a in found for p in _bodies(site, a.meeting)}
                    for pid, found in people.items()}
     every_body = {body.path for body in content.bodies.values()}
     deps: dict[str, set[str]] = {f"{opendata.DATA}system.json": set(), f"{opendata.DATA}bodies.json": every_body}
