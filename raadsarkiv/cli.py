@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from . import clock
 from .errors import BuildFailed, Problem
 from .init import CI_CHOICES, InitError, init_site
 from .formats import FORMATS, report as report_as
@@ -145,8 +146,13 @@ def main(argv: list[str] | None = None, prog: str = "raadsarkiv") -> int:
             print(f"Wrote {path.relative_to(root)}")
         return 0
     fmt = getattr(args, "format", "text")
+    try:
+        now = clock.now()  # what embargoes (publish_after) are compared with; RAADSARKIV_NOW fixes it
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.command == "check":
-        checked = check(root)
+        checked = check(root, now=now)
         report_as(checked.problems, fmt, _prefix(root))
         if checked.ok and fmt == "text":
             print("No errors.")
@@ -154,7 +160,7 @@ def main(argv: list[str] | None = None, prog: str = "raadsarkiv") -> int:
     out = getattr(args, "output", None) or root / "output"
     started = time.perf_counter()
     try:
-        built = build(root, out, incremental=not getattr(args, "full", False))
+        built = build(root, out, incremental=not getattr(args, "full", False), now=now)
     except BuildFailed as failed:
         report_as(failed.problems, fmt, _prefix(root), action="build")
         return 1

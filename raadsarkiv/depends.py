@@ -107,6 +107,11 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         deps[info.page] = found
     for slug, page in content.pages.items():
         deps[urls.page(slug)] = {page.path} | _links(site, page.links)
+    deps[urls.FEED] = deps[urls.CALENDAR] = every_meeting | every_body  # every meeting, with its bodies' names
+    for slug, body in content.bodies.items():  # a body's feed and calendar: its meetings (joint ones name every body)
+        deps[urls.body_feed(slug)] = deps[urls.body_calendar(slug)] = (
+            {body.path} | {m.path for m in site.meetings_by_body.get(slug, [])}
+            | {path for m in site.meetings_by_body.get(slug, []) for path in _bodies(site, m)})
     deps |= _bilag_list_dependencies(site)
     for refs in case_pages(site).values():  # each item of the case: its meeting and the meeting's bodies
         deps[urls.case(refs[0].item.meta.case_number or "")] = {path for ref in refs for path in _item_ref(site, ref)}
@@ -226,9 +231,10 @@ def signature(site: Site, templates: bytes) -> bytes:
     return digest.digest()
 
 
-def source_digests(root: Path, cache: LoadCache, content: Content) -> dict[str, bytes]:
+def source_digests(root: Path, cache: LoadCache, content: Content, extras: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """A digest of every content file: a Markdown file's bytes (from the load), a bilag file's stat
-    (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves)."""
+    (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves).
+    `extras` adds what else of a file pages show (pipeline.source_extras: its git dates, whether it is held back)."""
     digests = dict(cache.digests)
     for key, documents in by_identity(content.meetings).items():
         digests[MEETING + key] = hashlib.blake2b(repr(sorted((m.path, m.meta.kind) for m in documents)).encode(), digest_size=16).digest()
@@ -238,6 +244,9 @@ def source_digests(root: Path, cache: LoadCache, content: Content) -> dict[str, 
             digests[f"content/{rel}"] = stat_digest(content_dir / rel)
         except OSError:
             digests[f"content/{rel}"] = b"?"
+    for path, extra in (extras or {}).items():
+        if path in digests:
+            digests[path] += b"\0" + extra
     return digests
 
 

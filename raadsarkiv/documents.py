@@ -38,7 +38,9 @@ def pair(content: Content, problems: Problems) -> Content:
     for documents in by_identity(content.meetings).values():
         kinds = {meeting.meta.kind for meeting in documents}
         if kinds != {"dagsorden", "referat"} or len(documents) != 2:
-            continue  # one document; or the same document twice, which linker.check reports
+            # one document (again, if its referat is held back: embargo.py); or the same document twice (linker.check)
+            paired |= {m.path: replace(m, agenda_version=False) for m in documents if m.agenda_version}
+            continue
         closed = closed_numbers(documents)
         for meeting in documents:
             other = next(m for m in documents if m is not meeting)

@@ -12,8 +12,9 @@ from the redacted site.
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib import metadata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -71,6 +72,35 @@ def secrets(content: Content) -> list[Secret]:
     return found
 
 
+# Front-matter keys of a held-back file that say only where and when it belongs, or how to publish it: they are
+# shared with published files and carry nothing of the file's own text.
+STRUCTURAL_KEYS = {"body", "date", "kind", "sequence", "start", "end", "draft", "publish_after", "reviewed_cpr",
+                   "organisation", "period", "adopted", "status"}
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def held_back_secrets(content: Content, withheld: Collection[str]) -> list[Secret]:
+    """Everything a held-back file (a draft, or under embargo: embargo.py) would publish, as closed text: its
+    rendered text, its titles and its front-matter values. The gate is told which files were held back and
+    does not ask whether the site left them out."""
+    found: list[Secret] = []
+    owners: list[Meeting | Page | Strategy] = [*content.meetings, *content.strategies.values(), *content.pages.values()]
+    for owner in owners:
+        if owner.path not in withheld:
+            continue
+        label = f"{owner.path} (not published: a draft or under embargo)"
+        texts = [text_of(owner.intro_html)] if isinstance(owner, Meeting) else [text_of(owner.html)]
+        for item in owner.items if isinstance(owner, Meeting) else []:
+            texts += [item.title, text_of(item.intro_html), *(text_of(section.html) for section in item.sections)]
+        found += [Secret(label, owner.path, 1, text) for text in texts if text.strip()]
+        values = owner.meta.model_dump(mode="json", exclude=STRUCTURAL_KEYS)
+        # Not dates (a correction's): the same day is in many a public <time datetime>, and tells nothing of the file.
+        found += [Secret(label, owner.path, 1, value, kind="value") for value in _values(values) if value and not ISO_DATE.match(value)]
+    return found
+
+
 def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
     """Every closed bilag: its hash (found under any name) and its text (found in any page or index).
 
@@ -97,14 +127,19 @@ def closed_files(root: Path, private_bilag: set[str]) -> list[ClosedFile]:
     return files
 
 
-def published_units(content: Content, bilag_text: dict[str, str | None]) -> Iterator[tuple[str, Callable[[], list[str]]]]:
+def published_units(
+    content: Content, bilag_text: dict[str, str | None], withheld: Collection[str] = (),
+) -> Iterator[tuple[str, Callable[[], list[str]]]]:
     """Everything that may be published as text, read from the unredacted content by the plain rule:
-    per content file (`content/…`), the texts it may publish, made when asked for."""
+    per content file (`content/…`), the texts it may publish, made when asked for. Held-back files
+    (`withheld`) publish nothing."""
     closed = _closed_in_meeting(content)
     for meeting in content.meetings:
-        yield meeting.path, partial(_meeting_texts, meeting, closed.get(meeting.identity, set()))
+        if meeting.path not in withheld:
+            yield meeting.path, partial(_meeting_texts, meeting, closed.get(meeting.identity, set()))
     for owner in [*content.pages.values(), *content.strategies.values(), *content.bodies.values()]:
-        yield owner.path, partial(_owner_texts, owner)
+        if owner.path not in withheld:
+            yield owner.path, partial(_owner_texts, owner)
     for rel, text in sorted(bilag_text.items()):
         if text:
             yield f"content/{rel}", partial(list, [text])
@@ -143,9 +178,11 @@ def _values(data: object) -> Iterator[str]:
 
 def gate(
     root: Path, content: Content, private_bilag: set[str], bilag_text: dict[str, str | None],
-    sources: dict[str, bytes] | None = None,
+    sources: dict[str, bytes] | None = None, withheld: Collection[str] = (),
 ) -> Gate:
-    """The leak gate for one build, from the full content (closed parts included).
+    """The leak gate for one build, from the full content (closed parts and held-back files included).
+
+    `withheld`: the files held back (embargo.held_back); all their text counts as closed.
 
     With `sources` (depends.source_digests: a digest of every content file), what each public file
     has in common with the closed content is remembered in .cache/publictext/ and reused while both
@@ -153,7 +190,7 @@ def gate(
     meeting's public text again. Without it, every public text is read (the same gate either way:
     tests/test_leakgate.py).
     """
-    closed = Gate.build(secrets(content), closed_files(root, private_bilag), [])
+    closed = Gate.build(secrets(content) + held_back_secrets(content, withheld), closed_files(root, private_bilag), [])
     shingles: set[tuple[str, ...]] = set()
     phrases: set[str] = set()
     store = DiskCache(root / PUBLIC_TEXT_CACHE)
@@ -162,7 +199,7 @@ def gate(
     memo = store.get(key) if sources is not None else None
     known = memo[1] if isinstance(memo, tuple) and len(memo) == 2 and memo[0] == closed_digest else {}
     seen: dict[str, tuple[bytes, set[tuple[str, ...]], set[str]]] = {}
-    for unit, texts in published_units(content, bilag_text):
+    for unit, texts in published_units(content, bilag_text, withheld):
         digest = sources.get(unit) if sources is not None else None
         hit = known.get(unit)
         if digest is not None and hit is not None and hit[0] == digest:

@@ -4,8 +4,9 @@ After every successful build a `BuildState` is stored in `.cache/build/` (throug
 so a damaged or foreign entry is ignored, and an entry written by another engine version is never
 found). The next `build` into the same folder compares it with what it finds:
 
-- **nothing changed** (every input file has the size, mtime, inode and ctime it had, and the output
-  folder holds exactly the files the last build wrote, each with the same size, mtime and inode):
+- **nothing changed** (every input file has the size, mtime, inode and ctime it had, the same commit
+  is checked out, no embargo has ended since (`release`), and the output folder holds exactly the
+  files the last build wrote, each with the same size, mtime and inode):
   the build stops there and reports the warnings of the last build again;
 - **otherwise** the whole check runs (unchanged files come from the parse cache), the pages that
   depend on what changed are rendered (depends.py, the same mechanism as the live preview), and the
@@ -20,6 +21,7 @@ build (tests/test_incremental_build.py), and the staging folder is swapped in at
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import hashlib
 import os
@@ -35,7 +37,7 @@ from .theme import THEME_STATIC, THEME_TEMPLATES
 
 STATE_CACHE = Path(".cache") / "build"
 # Libraries that shape the output but not the parse cache (buildcache.LIBRARIES): a new version rebuilds everything.
-OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "babel", "pagefind")
+OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "babel", "pagefind", "feedgen", "icalendar")
 INPUT_FOLDERS = ("content", "templates", "static")  # the site's; and the theme's own (input_digest)
 
 FileStat = tuple[int, int, int]  # size, mtime_ns, inode
@@ -54,6 +56,7 @@ class BuildState:
     outputs: dict[str, FileStat]  # every file of the output folder as written
     gate: bytes  # leakgate.Gate.digest() of the gate that passed the output
     problems: list[Problem] = field(default_factory=list)  # warnings, reported again by a build that changes nothing
+    release: dt.datetime | None = None  # the earliest embargo still to end (embargo.next_release): then the build is no no-op
 
 
 def _store(root: Path) -> DiskCache:
@@ -109,11 +112,12 @@ def _scan(folder: str, rel: str, into: dict[str, os.stat_result]) -> None:
             _scan(entry.path, f"{name}/", into)
 
 
-def input_digest(root: Path) -> bytes:
+def input_digest(root: Path, extra: bytes = b"") -> bytes:
     """A digest of the name, type, size, mtime, inode and ctime of every input file (content/, templates/,
     static/, site_config.yaml) and of the package's theme (an edited or upgraded default theme): any edit,
-    move, new or deleted file changes it."""
-    digest = hashlib.blake2b(digest_size=16)
+    move, new or deleted file changes it. `extra` is what else the output depends on (history.state:
+    the commit checked out)."""
+    digest = hashlib.blake2b(extra, digest_size=16)
     tops = [(name, root / name) for name in (*INPUT_FOLDERS, CONFIG_FILE)]
     tops += [("(theme)/templates", THEME_TEMPLATES), ("(theme)/static", THEME_STATIC)]
     for top, path in tops:

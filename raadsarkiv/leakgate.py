@@ -36,7 +36,7 @@ Scan
     Every regular file under the folder (symlinks are not followed). gzip/zlib
     data (Pagefind's pf_fragment, pf_index, pf_meta, pf_filter, …) is decompressed
     first; ZIP containers (docx, xlsx, odt) are opened member by member. Text
-    files are read as UTF-8 (errors replaced); markup (HTML, XML, SVG, feeds) is
+    files are read as UTF-8 (errors replaced), iCalendar files unfolded and unescaped; markup (HTML, XML, SVG, feeds) is
     read twice: as text with tags stripped, and as its attribute values and
     comments (meta descriptions, alt, title, data-pagefind-meta). PDFs: their text
     layer (pypdf, or the bilag text cache by hash) plus their raw printable
@@ -274,11 +274,22 @@ def texts_of(name: str, data: bytes, text_cache: Path | None = None, depth: int 
             pass  # not a readable ZIP after all: scanned as binary below
     if suffix in TEXT_EXTS or b"\x00" not in data[:8192]:
         text = data.decode("utf-8", errors="replace")
-        yield text
+        yield _unfold_ical(text) if suffix == ".ics" else text
         if suffix in MARKUP_EXTS or (suffix not in TEXT_EXTS and "<" in text):
             yield _attributes(text)
         return
     yield from _strings(data)
+
+
+ICAL_FOLD_RE = re.compile(r"\r?\n[ \t]")
+ICAL_ESCAPE_RE = re.compile(r"\\([nN,;\\])")
+
+
+def _unfold_ical(text: str) -> str:
+    """iCalendar text as it reads (RFC 5545 3.1, 3.3.11): long lines are folded anywhere, even inside a
+    word, and `\\n` stands for a line break, which would otherwise join two words into one."""
+    text = ICAL_FOLD_RE.sub("", text)
+    return ICAL_ESCAPE_RE.sub(lambda m: " " if m.group(1) in "nN" else m.group(1), text)
 
 
 class Gate:

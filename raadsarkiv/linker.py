@@ -17,7 +17,9 @@ from pathlib import PurePosixPath
 from . import urls
 from .config import SiteConfig
 from .documents import by_identity
+from .embargo import Withheld
 from .errors import Problems
+from .history import FileHistory
 from .model import AgendaItem, Content, LinkRef, Meeting
 from .refs import BadRef, parse_href
 
@@ -92,6 +94,8 @@ class Site:
     cases: dict[str, list[ItemRef]]  # urls.case_slug(case number) -> items filed under it, oldest meeting first
     other_document: dict[str, Meeting] = field(default_factory=dict)  # meeting path -> the meeting's other document
     shared_names: frozenset[str] = frozenset()  # body names that more than one organisation uses: lists add the organisation
+    history: dict[str, FileHistory] = field(default_factory=dict)  # content file -> its first and last commit (history.py)
+    withheld: dict[str, Withheld] = field(default_factory=dict)  # the preview only: drafts and embargoed files it shows, marked
 
 
 def build_index(content: Content) -> dict[str, Entry]:

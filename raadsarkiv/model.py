@@ -16,6 +16,7 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PlainValidator,
     PrivateAttr,
+    StrictBool,
     StrictInt,
     StrictStr,
     WithJsonSchema,
@@ -23,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .clock import DATETIME_HINT, DATETIME_PATTERN, parse_datetime
 from .decisions import DecidedBy
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -144,6 +146,9 @@ def _period(value: str) -> str:
 
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
+# An aware point in time; written without a UTC offset it is Danish time (clock.py).
+Moment = Annotated[dt.datetime, BeforeValidator(parse_datetime), WithJsonSchema(
+    {"type": "string", "pattern": DATETIME_PATTERN, "description": DATETIME_HINT})]
 MeetingDate = Annotated[dt.date, BeforeValidator(_meeting_date), WithJsonSchema(
     {"oneOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}, {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
 # WithJsonSchema only shapes the exported JSON Schema (editors' tools); validation stays the functions above.
@@ -157,6 +162,20 @@ class Strict(BaseModel):
     """Base for front matter: unknown keys are errors, values are not coerced."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Correction(Strict):
+    """A correction (rettelse) of a published file: when, and what was corrected."""
+
+    date: Date = Field(description="When the correction was made, YYYY-MM-DD")
+    note: Text = Field(description="What was corrected, as readers should read it, e.g. 'Punkt 3: beslutningen var gengivet forkert.'")
+
+
+# When a meeting, strategy or page is published (embargo.py), and its corrections: the same three keys in each.
+Draft = Annotated[StrictBool, Field(description="true: a draft (kladde), left out of `build`; the preview shows it")]
+PublishAfter = Annotated[Moment | None, Field(
+    description="Left out of `build` until this time (Danish time unless an offset is given), e.g. 2024-01-22T12:00")]
+Corrections = Annotated[list[Correction], Field(description="Corrections made after publishing: date and note, oldest first")]
 
 
 class BodyMeta(Strict):
@@ -305,6 +324,9 @@ class MeetingMeta(Strict):
         description="Case numbers that items of this file share with unrelated items (a whole year filed under one case): "
                     "shown on the items, but not linked as one case; '*' matches any text (as in site_config.yaml)",
     )
+    draft: Draft = False
+    publish_after: PublishAfter = None
+    rettelser: Corrections = []
     reviewed_cpr: list[StrictStr] = []
 
     _precision: Literal["day", "month", "year"] = PrivateAttr("day")
@@ -350,6 +372,9 @@ class StrategyMeta(Strict):
         default=None, description="gældende | udløbet | udkast | ukendt; without it the page shows no status",
     )
     source: Text | None = None
+    draft: Draft = False
+    publish_after: PublishAfter = None
+    rettelser: Corrections = []
     reviewed_cpr: list[StrictStr] = []
 
 
@@ -358,7 +383,13 @@ class PageMeta(Strict):
 
     title: Text
     description: Text | None = None
+    draft: Draft = False
+    publish_after: PublishAfter = None
+    rettelser: Corrections = []
     reviewed_cpr: list[StrictStr] = []
+
+
+Publishable = MeetingMeta | StrategyMeta | PageMeta  # front matter with draft, publish_after and rettelser
 
 
 # --- Parsed content (plain data, filled by the loader) ---------------------------------

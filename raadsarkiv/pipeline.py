@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +16,9 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import documents, fingerprints, linker, opendata, public, search, theme, unfilled, urls
+from . import (
+    calendars, clock, documents, embargo, feeds, fingerprints, history, linker, opendata, public, search, theme, unfilled, urls,
+)
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
 from .config import SiteConfig, Vocabulary, load_config
@@ -65,24 +68,28 @@ class Checked:
     private_bilag: set[str]
     bilag_text: dict[str, str | None] = field(default_factory=dict)  # public PDF bilag: their text
     static_files: list[tuple[Path, str]] = field(default_factory=list)  # theme.static_files: (file, relative path), no symlinks
-    content: Content | None = None  # everything loaded, closed parts too: only the leak gate reads it
+    content: Content | None = None  # everything loaded, closed parts and held-back files too: only the leak gate reads it
+    withheld: dict[str, embargo.Withheld] = field(default_factory=dict)  # drafts and embargoed files left out (not by the preview)
+    release: dt.datetime | None = None  # embargo.next_release: the site changes by itself then
 
     @property
     def ok(self) -> bool:
         return self.site is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def check(root: Path, cache: LoadCache | None = None) -> Checked:
+def check(root: Path, cache: LoadCache | None = None, now: dt.datetime | None = None, preview: bool = False) -> Checked:
     """Load, validate and link everything under root. `cache` (the preview's) reuses unchanged files in memory.
 
+    Drafts and files under embargo at `now` (default: clock.now()) are validated, then left out of
+    the site (embargo.py); with `preview` they are kept in it, marked.
     Writes nothing but the build cache in .cache/ (parsed files, bilag text), which the next
     check, build or preview reuses for every file whose bytes did not change.
     """
     with gc_paused():
-        return _check(root, cache)
+        return _check(root, cache, clock.now() if now is None else now, preview)
 
 
-def _check(root: Path, cache: LoadCache | None = None) -> Checked:
+def _check(root: Path, cache: LoadCache | None, now: dt.datetime, preview: bool) -> Checked:
     problems = Problems()
     config = load_config(root, problems)
     disk = DiskCache(root / PARSE_CACHE)
@@ -98,15 +105,27 @@ def _check(root: Path, cache: LoadCache | None = None) -> Checked:
     if urls.STATEMENT_SLUG not in content.pages:
         problems.warning(f"content/pages/{urls.STATEMENT_SLUG}.md", 1,
                          "the accessibility statement (tilgængelighedserklæring) is missing; Danish law requires one, linked from every page")
-    published, private_bilag = public.redact(content, problems)
+    held = embargo.held_back(content, now)
+    if not preview:
+        embargo.check_links(content, held, problems)
+    # A referat held back leaves its dagsorden the meeting's page until it is published: paired again (no new problems).
+    shown = content if preview else documents.pair(embargo.without(content, held), Problems())
+    published, private_bilag = public.redact(shown, problems)
+    if not preview:
+        private_bilag |= embargo.held_bilag(content, held)  # published by no public file: the gate fingerprints them
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in published.bilag_files}
     site = linker.link(published, config, sizes)
+    site.history, shallow = history.read(root)
+    if shallow:
+        problems.warning("(git)", 1, shallow)
+    site.withheld = held if preview else {}
     texts = bilag_texts(root, site, problems)
     public.scan_bilag_cpr(texts, _reviewed_by_bilag(site), problems)
     unsure = any(path.startswith("meetings/") for path in content.failed)  # it may be linked from a broken file
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, "bilag file is not linked from any meeting item or page, so it is not published; link it from the item it belongs to, or delete it")
-    return Checked(problems.all(), site, private_bilag, texts, static_files, loaded)
+    return Checked(problems.all(), site, private_bilag, texts, static_files, loaded,
+                   {} if preview else held, embargo.next_release(content, now))
 
 
 def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
@@ -139,8 +158,12 @@ def render_site(
     env = env or make_environment(theme.template_folders(root))
     builders = page_builders(site, bilag_text or {})
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
+    events = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
+    files |= {output: make() for output, make in file_builders(site, events).items() if only is None or output in only}
+    events.save()
     unlisted = {urls.NOT_FOUND, urls.WAS, *agenda_redirects(site)}  # the 404 page and redirects are no pages of their own
-    files |= sitemaps(site.config, sorted(p for p in builders if p.endswith(".html") and p not in unlisted))
+    pages = sorted(p for p in builders if p.endswith(".html") and p not in unlisted)
+    files |= sitemaps(site.config, pages, last_modified(site))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     # The open data (data/*.json): like pages, only what changed (depends.py) is made again.
     files |= {path: make() for path, make in opendata.data_builders(site, bilag_text or {}).items() if only is None or path in only}
@@ -158,6 +181,24 @@ def render_site(
     return files, copies
 
 
+def file_builders(site: Site, events: calendars.EventCache | None = None) -> dict[str, Callable[[], bytes]]:
+    """The site's files that are not HTML pages, by output path: the Atom feeds and the calendars.
+    Like pages, each has its dependencies in depends.py, and is made only when those changed."""
+    return feeds.builders(site) | calendars.builders(site, events)
+
+
+def last_modified(site: Site) -> dict[str, str]:
+    """Each page's `<lastmod>`: when its own content file was last committed (history.py), in Danish time.
+    Pages without a file of their own (lists, search) and files never committed have none."""
+    found: dict[str, str] = {}
+    sources = [(f"content/{rel}", entry.output) for rel, entry in site.index.items()]
+    sources += [(f"content/{info.rel}", info.page) for info in site.bilag.values()]
+    for path, page in sources:
+        if path in site.history:
+            found[page] = clock.local(site.history[path].last).isoformat()
+    return found
+
+
 def _loc(config: SiteConfig, path: str) -> str:
     """The public address of an output path, percent-encoded as UTF-8 (a bilag file name may hold spaces
     or æøå) and escaped for XML; base_url is already encoded by pydantic."""
@@ -170,17 +211,23 @@ def _urlset(entries: list[str]) -> bytes:
     ).encode()
 
 
-def sitemap(config: SiteConfig, pages: list[str]) -> bytes:
-    """One sitemap file (`<urlset>`) with the public address of every page."""
-    return _urlset([f"  <url><loc>{_loc(config, page)}</loc></url>\n" for page in pages])
+def _url(config: SiteConfig, page: str, lastmod: dict[str, str]) -> str:
+    modified = f"<lastmod>{lastmod[page]}</lastmod>" if page in lastmod else ""
+    return f"  <url><loc>{_loc(config, page)}</loc>{modified}</url>\n"
 
 
-def sitemaps(config: SiteConfig, pages: list[str]) -> dict[str, bytes]:
+def sitemap(config: SiteConfig, pages: list[str], lastmod: dict[str, str] | None = None) -> bytes:
+    """One sitemap file (`<urlset>`) with the public address of every page (and its `<lastmod>`, where known)."""
+    return _urlset([_url(config, page, lastmod or {}) for page in pages])
+
+
+def sitemaps(config: SiteConfig, pages: list[str], lastmod: dict[str, str] | None = None) -> dict[str, bytes]:
     """The sitemap files of a site: sitemap.xml alone while the pages fit in one file (SITEMAP_MAX_URLS,
     SITEMAP_MAX_BYTES); beyond that sitemap.xml is a `<sitemapindex>` of sitemap-1.xml, sitemap-2.xml, …,
     each within both limits, filled in the order of `pages`. robots.txt names sitemap.xml either way.
+    `lastmod`: page -> its last change (last_modified), where known.
     """
-    entries = [f"  <url><loc>{_loc(config, page)}</loc></url>\n" for page in pages]
+    entries = [_url(config, page, lastmod or {}) for page in pages]
     overhead = len(_urlset([]))
     chunks: list[list[str]] = [[]]
     size = overhead
@@ -201,6 +248,16 @@ def sitemaps(config: SiteConfig, pages: list[str]) -> dict[str, bytes]:
     return files
 
 
+def source_extras(checked: Checked) -> dict[str, bytes]:
+    """What a content file's digest (depends.source_digests) must also cover besides its bytes: its git
+    dates (shown as "Senest ændret", in feeds and calendars) and whether it is held back (embargo.py), so
+    that a commit, or an embargo ending, renders the pages that show the file again."""
+    extras = {path: found.digest() for path, found in (checked.site.history if checked.site else {}).items()}
+    for path in checked.withheld:
+        extras[path] = extras.get(path, b"") + b":withheld"
+    return extras
+
+
 @dataclass
 class Built:
     """What a build did."""
@@ -211,7 +268,7 @@ class Built:
     unchanged: bool = False  # nothing had changed since the last build: the output was left as it was
 
 
-def build(root: Path, out: Path, incremental: bool = True) -> Built:
+def build(root: Path, out: Path, incremental: bool = True, now: dt.datetime | None = None) -> Built:
     """Validate, render, write and index the site; raise BuildFailed (writing nothing) on errors.
 
     The site is written and indexed in a staging folder that replaces `out` only when
@@ -219,25 +276,27 @@ def build(root: Path, out: Path, incremental: bool = True) -> Built:
     `out` as it was. With `incremental` (the default) and the state of an earlier build of
     `out` in .cache/build/, only what changed is redone (incremental.py); the result is the
     same as with `incremental=False`, which ignores (and replaces) that state.
+    Drafts and files under embargo at `now` (default: clock.now()) are left out (embargo.py).
     """
     with gc_paused():
-        return _build(root, out, incremental)
+        return _build(root, out, incremental, clock.now() if now is None else now)
 
 
-def _build(root: Path, out: Path, incremental: bool = True) -> Built:
+def _build(root: Path, out: Path, incremental: bool, now: dt.datetime) -> Built:
     check_output_dir(root, out)  # refuse an unsafe `out` before anything is read or written
     previous = load_state(root, out) if incremental else None
-    inputs = input_digest(root)
+    inputs = input_digest(root, history.state(root))  # a commit changes dates without touching a file
     existing = output_stats(out) if previous is not None else {}
-    if previous is not None and previous.inputs == inputs and existing == previous.outputs:
+    if (previous is not None and previous.inputs == inputs and existing == previous.outputs
+            and (previous.release is None or now < previous.release)):  # an embargo ending is a change too
         return Built(previous.problems, unchanged=True)
     cache = LoadCache()
-    checked = check(root, cache)
+    checked = check(root, cache, now)
     if not checked.ok or checked.site is None or checked.content is None:
         raise BuildFailed(checked.problems)
     site = checked.site
     deps = dependencies(site)
-    sources = source_digests(root, cache, checked.content)
+    sources = source_digests(root, cache, checked.content, source_extras(checked))
     new_signature = signature(site, theme.templates_digest(root))
     intact = {rel for rel, found in existing.items() if previous is not None and previous.outputs.get(rel) == found}
     only: set[str] | None = None
@@ -261,7 +320,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
         bundle = set()
     same_gate_inputs = previous is not None and previous.signature == new_signature and previous.sources == sources
     # The gate is made from the content and the bilag: with neither changed it is the one that passed the output.
-    gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
+    gate = None if same_gate_inputs else fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources, set(checked.withheld))
     gate_digest = previous.gate if previous is not None else b""
     with staged(root, out) as stage:
         made: set[Path] = set()
@@ -281,7 +340,7 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
         unscanned = {rel for rel, found in written.items() if previous is None or previous.outputs.get(rel) != found}
         unscanned -= {rel for rel in unscanned & intact if same_bytes(out / rel, stage / rel)}
         if gate is None and unscanned:
-            gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources)
+            gate = fingerprints.gate(root, checked.content, checked.private_bilag, checked.bilag_text, sources, set(checked.withheld))
         if gate is not None:
             gate_digest = gate.digest()
             scan_only = unscanned if previous is not None and gate_digest == previous.gate else None
@@ -290,6 +349,6 @@ def _build(root: Path, out: Path, incremental: bool = True) -> Built:
             if leaks:
                 raise BuildFailed([leak.problem() for leak in leaks])
     warnings = [problem for problem in checked.problems if problem.severity != "error"]
-    save_state(root, out, BuildState(inputs, new_signature, deps, sources, digests, copied, written, gate_digest, warnings))
+    save_state(root, out, BuildState(inputs, new_signature, deps, sources, digests, copied, written, gate_digest, warnings, checked.release))
     rendered = sum(1 for rel in files if rel.endswith(".html"))
     return Built(checked.problems, rendered, len(reuse | bundle))

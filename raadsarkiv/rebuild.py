@@ -21,7 +21,7 @@ from . import theme
 from .depends import affected, changed, dependencies, signature, source_digests
 from .errors import Problem
 from .loader import LoadCache
-from .pipeline import check, gc_paused, render_site
+from .pipeline import check, gc_paused, render_site, source_extras
 from .render import make_environment
 from .incremental import bytes_digest
 from .writer import copy_file
@@ -93,14 +93,14 @@ class Rebuilder:
         return result
 
     def _build(self) -> Result:
-        checked = check(self.root, self.cache)
+        checked = check(self.root, self.cache, preview=True)  # drafts and embargoed files are shown, marked
         if not checked.ok or checked.site is None or checked.content is None:
             return Result(False, checked.problems)
         site = checked.site
         templates = theme.templates_digest(self.root)
         if templates != self.templates or self.env is None:
             self.env = make_environment(theme.template_folders(self.root))
-        deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content), signature(site, templates)
+        deps, sources, new_signature = dependencies(site), source_digests(self.root, self.cache, checked.content, source_extras(checked)), signature(site, templates)
         only: set[str] | None = None
         if self.signature is not None:
             only = affected(self.signature, new_signature, self.deps, deps, changed(self.sources, sources))

@@ -26,6 +26,8 @@ STRATEGY_INDEX = "strategier/index.html"
 BODY_INDEX = "udvalg/index.html"
 SEARCH = "soeg/index.html"
 SITEMAP = "sitemap.xml"
+FEED = "feed.xml"  # Atom feed of the whole archive (feeds.py); each body has one too (body_feed)
+CALENDAR = "kalender.ics"  # iCalendar file of every meeting (calendars.py); each body has one too (body_calendar)
 ROBOTS = "robots.txt"
 STYLESHEET = "static/style.css"
 FAVICON = "favicon.ico"  # a copy of static/favicon.ico at the site's root
@@ -41,6 +43,14 @@ RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "inde
 
 def body(slug: str) -> str:
     return f"udvalg/{slug}/index.html"
+
+
+def body_feed(slug: str) -> str:
+    return f"udvalg/{slug}/{FEED}"
+
+
+def body_calendar(slug: str) -> str:
+    return f"udvalg/{slug}/{CALENDAR}"
 
 
 def _meeting_folder(m: Meeting, kind: str) -> str:
@@ -136,6 +146,11 @@ def root_of(path: str) -> str:
 def pretty(path: str) -> str:
     """The public URL path of a page: `udvalg/x/index.html` -> `udvalg/x/`."""
     return path.removesuffix("index.html")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The public address of an output path (a page's is its folder), percent-encoded."""
+    return quote(base_url + pretty(path))
 
 
 def quote(url: str) -> str:

@@ -24,7 +24,8 @@ from . import urls
 from .attendance import ABSENCE_LABEL, attendance_groups, item_votes
 from .linker import BilagInfo, ItemRef, Site, neighbours
 from .document import render_links, text_of
-from .model import Meeting, When, item_order
+from .clock import local
+from .model import Meeting, Publishable, When, item_order
 from .people import Appearance, latest, people
 from .public import CLOSED_BILAG_LABEL
 from .theme import colour_css
@@ -98,6 +99,61 @@ def meeting_name(site: Site, meeting: Meeting) -> str:
     """'Referat: Integrationsrådet, Aalborg Kommune, 10. oktober 2023': what tells a meeting's page from others."""
     organisations = joined(sorted({site.config.organisations[o].name for o in _organisations(site, meeting)}))
     return f"{KIND_LABEL[meeting.meta.kind]}: {bodies_name(site, meeting)}, {organisations}, {long_date(meeting.meta.when)}"
+
+
+def meeting_summary(site: Site, meeting: Meeting) -> str:
+    """What a meeting is, in one line: its name, the number of items and their titles (public for closed items too).
+    The meeting page's meta description and its feed entry's summary."""
+    titles = "; ".join(item.title for item in meeting.items)
+    count = f"{len(meeting.items)} punkt" if len(meeting.items) == 1 else f"{len(meeting.items)} punkter"
+    return f"{meeting_name(site, meeting)}. {count}: {titles}"
+
+
+def last_changed(site: Site, path: str) -> dt.date | None:
+    """The day (Danish time) of the last commit that changed a content file, or None without git history."""
+    found = site.history.get(path)
+    return local(found.last).date() if found else None
+
+
+def _record(site: Site, path: str, meta: Publishable) -> dict[str, Any]:
+    """What a meeting, strategy or page says about itself: "Senest ændret" (history.py), its corrections
+    (rettelser), and in the preview only, that it is a draft or under embargo (embargo.py)."""
+    held = site.withheld.get(path)
+    notice = None
+    if held is not None and held.draft:
+        notice = "Kladde: siden vises kun i forhåndsvisningen og offentliggøres ikke, før kladden er færdig (draft: true)."
+    elif held is not None and held.until is not None:
+        until = local(held.until)
+        notice = f"Under embargo: siden offentliggøres {long_date(until.date())} kl. {until:%H.%M} (publish_after)."
+    return {
+        "changed": last_changed(site, path),
+        "corrections": [{"date": c.date, "note": c.note} for c in meta.rettelser],
+        "held": notice,
+    }
+
+
+def _held_label(site: Site, path: str) -> str | None:
+    """In the preview, what a list says of a draft or embargoed meeting (a build never lists one)."""
+    held = site.withheld.get(path)
+    return None if held is None else "kladde" if held.draft else "under embargo"
+
+
+def subscriptions(site: Site, link: Linker, slug: str | None = None) -> dict[str, str]:
+    """Where to follow a body's meetings (or, without `slug`, the whole archive's): its Atom feed and its
+    calendar, as links from this page and as the public addresses a calendar program subscribes to."""
+    feed = urls.body_feed(slug) if slug else urls.FEED
+    calendar = urls.body_calendar(slug) if slug else urls.CALENDAR
+    address = urls.absolute(str(site.config.base_url), calendar)
+    return {
+        "feed_url": link.to(feed), "feed_address": urls.absolute(str(site.config.base_url), feed),
+        "calendar_url": link.to(calendar), "calendar_address": address,
+        "webcal": "webcal://" + address.split("://", 1)[1],
+    }
+
+
+def _alternates(subscribe: dict[str, str], title: str) -> list[dict[str, str]]:
+    """`<link rel="alternate">` of a page followed by a feed."""
+    return [{"type": "application/atom+xml", "title": title, "url": subscribe["feed_url"]}]
 
 
 class Linker:
@@ -208,6 +264,7 @@ def _common(
         "colour_css": chrome.colour_css,
         "logo_url": root + chrome.logo if chrome.logo is not None else None,
         "organisation_footer": chrome.organisation_footer,
+        "alternates": [],  # feeds that follow the page (home, body pages): <link rel="alternate">
         **extra,
     }
 
@@ -299,10 +356,8 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     page = urls.meeting(meeting)
     body = site.content.bodies[meeting.meta.home]
     name = bodies_name(site, meeting)
-    titles = "; ".join(item.title for item in meeting.items)
-    count = f"{len(meeting.items)} punkt" if len(meeting.items) == 1 else f"{len(meeting.items)} punkter"
-    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {name}", f"{meeting_name(site, meeting)}. "
-                      f"{count}: {titles}", head_title=meeting_name(site, meeting))
+    context = _common(site, page, f"{KIND_LABEL[meeting.meta.kind]}: {name}", meeting_summary(site, meeting),
+                      head_title=meeting_name(site, meeting))
     link = Linker(site, page)
     items = []
     for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
@@ -350,6 +405,7 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
         intro=link.fragment(meeting.path, meeting.intro_html),
         items=items,
         pagers=_pagers(site, link, meeting),
+        record=_record(site, meeting.path, meeting.meta),
     )
     if not meeting.agenda_version:  # the meeting is found in search once, by its referat
         context["search_meta"] = search_meta(site, meeting.meta.kind, meeting.meta.bodies, _organisations(site, meeting), meeting.meta.when)
@@ -391,11 +447,14 @@ def body_view(site: Site, slug: str) -> PageView:
         years[meeting.meta.date.year].append({
             "url": link.to(urls.meeting(meeting)), "date": meeting.meta.when, "kind": KIND_LABEL[meeting.meta.kind],
             "item_count": len(meeting.items), "joint_with": joined(others) if others else None,
+            "held": _held_label(site, meeting.path),
         })
+    subscribe = subscriptions(site, link, slug)
     context.update(
         members=body_members(site, link, slug),
         body={"name": body.meta.name, "type": body.meta.type}, description=link.fragment(body.path, body.html),
         organisation={"name": site.config.organisations[body.meta.organisation].name}, years=sorted(years.items(), reverse=True),
+        subscribe=subscribe, alternates=_alternates(subscribe, f"Nye møder i {body.meta.name} ({organisation})"),
     )
     return PageView(page, "body.html", context)
 
@@ -423,6 +482,7 @@ def home_view(site: Site) -> PageView:
     link = Linker(site, urls.HOME)
     meetings = [m for m in site.content.meetings if not m.agenda_version]  # a meeting once: by its referat
     latest = sorted(meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
+    subscribe = subscriptions(site, link)
     context.update(
         latest=[{
             "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": KIND_LABEL[m.meta.kind],
@@ -434,6 +494,7 @@ def home_view(site: Site) -> PageView:
         ],
         strategies=[{"url": link.to(urls.strategy(slug)), "title": s.meta.title} for slug, s in sorted(site.content.strategies.items())],
         counts={"meetings": len(meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
+        subscribe=subscribe, alternates=_alternates(subscribe, f"Nye møder i {site.config.title}"),
     )
     return PageView(urls.HOME, "home.html", context)
 
@@ -455,6 +516,7 @@ def strategy_view(site: Site, slug: str) -> PageView:
         toc=[(level, anchor, text) for level, anchor, text in strategy.headings if level == 2],
         treated_in=[_item_ref(link, site, r) for r in refs],
         search_meta=search_meta(site, "strategi", [], [strategy.meta.organisation], strategy.meta.adopted),
+        record=_record(site, strategy.path, strategy.meta),
     )
     return PageView(page, "strategy.html", context)
 
@@ -659,7 +721,7 @@ def page_view(site: Site, slug: str) -> PageView:
     content = site.content.pages[slug]
     context = _common(site, page, content.meta.title, content.meta.description or lead_text(content.html) or content.meta.title)
     context.update(html=Linker(site, page).fragment(content.path, content.html), description=content.meta.description,
-                   search_meta=search_meta(site, "side", [], [], None),
+                   search_meta=search_meta(site, "side", [], [], None), record=_record(site, content.path, content.meta),
                    accessibility=site.config.accessibility if slug == urls.STATEMENT_SLUG else None)
     return PageView(page, "page.html", context)
 

@@ -27,7 +27,7 @@ SOURCE_FOLDERS = (
 )
 # What a build writes at the top of the output (besides page-slug folders, each with an index.html):
 # the shape an `output` folder built before the marker existed may have.
-BUILT_FILES = {"index.html", "404.html", "sitemap.xml", "robots.txt", "favicon.ico"}
+BUILT_FILES = {"index.html", "404.html", "sitemap.xml", "robots.txt", "favicon.ico", "feed.xml", "kalender.ics"}
 BUILT_FOLDERS = {"static", "pagefind", "udvalg", "bilag", "strategier", "soeg", "was", "sager", "personer", "data"}
 
 

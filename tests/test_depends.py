@@ -14,7 +14,7 @@ from raadsarkiv import opendata
 from raadsarkiv.depends import EVERYTHING, dependencies
 from raadsarkiv.linker import BilagInfo
 from raadsarkiv.model import Body, Meeting, Page, Strategy
-from raadsarkiv.pipeline import check
+from raadsarkiv.pipeline import check, file_builders
 from raadsarkiv.render import make_environment, render
 from raadsarkiv.theme import template_folders
 from raadsarkiv.views import page_builders
@@ -116,3 +116,12 @@ def test_every_page_declares_what_it_reads(tmp_path: Path, monkeypatch: pytest.M
         assert not missing, f"{output} reads {sorted(missing)} but depends.py does not declare them"
         checked_files += 1
     assert checked_files >= 100
+    for output, make in file_builders(site).items():  # the feeds and calendars
+        reads.files.clear()
+        reads.on = True
+        try:
+            make()
+        finally:
+            reads.on = False
+        missing = reads.files - declared[output]
+        assert reads.files and not missing, f"{output} reads {sorted(missing)} but depends.py does not declare them"

@@ -263,7 +263,7 @@ def broken_links(site: Path, base_path: str) -> list[str]:
     for rel, parsed in sorted(pages.items()):
         for href, tag in parsed.links:
             parts = urlsplit(href)
-            if parts.scheme in ("http", "https", "mailto", "tel"):
+            if parts.scheme in ("http", "https", "mailto", "tel", "webcal"):  # webcal: a calendar subscription (body pages)
                 continue
             assert not parts.scheme, f"{rel}: unexpected scheme in {href}"
             if parts.path.startswith("/"):  # absolute links (404 page): must live under the base path

@@ -24,7 +24,9 @@ from raadsarkiv.writer import MARKER, MARKER_TEXT, write_site
 # 2024-01-22-referat.md and its bilag PDFs): a closed item, its bilag, a closed bilag of an open
 # item, and the case text of a closed item whose decision is public.
 SECRETS = ["HEMMELIG-PUNKT-Q7X2", "HEMMELIG-BILAG-K9P4", "HEMMELIG-LUKKETBILAG-Z3M8", "HEMMELIG-SAGSFREMSTILLING-W5R1",
-           "HEMMELIG-AFSTEMNING-K3P9", "HEMMELIG-UNDERPUNKT-K4T8"]  # the last: a closed sub-item (16.2) of 2024-05-13-referat.md
+           "HEMMELIG-AFSTEMNING-K3P9", "HEMMELIG-UNDERPUNKT-K4T8",  # a closed sub-item (16.2) of 2024-05-13-referat.md
+           # A draft (draft: true) and a meeting under embargo until 2099 (publish_after) of content/meetings/eksempeludvalget/.
+           "KLADDE-MARKOER-D4V7", "EMBARGO-MARKOER-E8B3"]
 PUBLIC = "OFFENTLIG-BESLUTNING-M2N6"  # the publishable decision of that closed item
 CLOSED_BILAG = ["personalesag.pdf", "notat-enkeltsag.pdf"]
 

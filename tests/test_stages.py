@@ -70,7 +70,7 @@ def test_every_field_error_at_once_with_its_line() -> None:
         "m.md:5: 'start': YAML reads the unquoted value 17:00 as int 1020, not as text; put it in quotes: start: \"17:00\"",
         "m.md:6: 'end': '25:00' is not a time; expected \"HH:MM\" in quotes, e.g. \"17:00\"",
         "m.md:7: unknown key 'plase'; did you mean 'place'? allowed keys here: body, date, kind, sequence, start, end, place, "
-        "present, absent, note, source, items, shared_case_numbers, reviewed_cpr",
+        "present, absent, note, source, items, shared_case_numbers, draft, publish_after, rettelser, reviewed_cpr",
     ]
 
 
