@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from jinja2 import Environment
 
 from . import (
-    calendars, clock, documents, embargo, feeds, fingerprints, history, linker, opendata, public, search, theme, unfilled, urls,
+    calendars, clock, depends, documents, embargo, feeds, fingerprints, history, linker, opendata, public, search, theme, unfilled, urls,
 )
 from .bilagtext import CACHE_DIR, bilag_texts
 from .buildcache import DiskCache
@@ -255,6 +255,9 @@ def source_extras(checked: Checked) -> dict[str, bytes]:
     extras = {path: found.digest() for path, found in (checked.site.history if checked.site else {}).items()}
     for path in checked.withheld:
         extras[path] = extras.get(path, b"") + b":withheld"
+    # Which documents of a meeting are published (a referat held back leaves its dagsorden the meeting's page).
+    for key, found in documents.by_identity(checked.site.content.meetings if checked.site else []).items():
+        extras[depends.MEETING + key] = repr(sorted((m.path, m.agenda_version) for m in found)).encode()
     return extras
 
 
