@@ -149,7 +149,8 @@ def builders(site: Site, cache: EventCache | None = None) -> dict[str, Callable[
     """Every calendar file of the site by output path, made when called (`cache`: events written before)."""
     cache = cache or EventCache()
     made: dict[str, Callable[[], bytes]] = {
-        urls.CALENDAR: partial(calendar, site, ui_of(site).gettext("{title}: all meetings", title=site.config.title), site.content.meetings, cache),
+        urls.CALENDAR: partial(calendar, site, ui_of(site).gettext("{title}: all meetings", title=site.config.title),
+                               [m for m in site.content.meetings if not m.agenda_version], cache),  # a meeting once
     }
     for slug, body in sorted(site.content.bodies.items()):
         organisation = site.config.organisations[body.meta.organisation].name

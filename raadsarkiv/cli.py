@@ -63,10 +63,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     commands.add_parser("schema", help=_("copy the JSON Schemas for front matter and site_config.yaml into schema/, for editors' tools"))
     new_cmd = commands.add_parser("new", help=_("create a new meeting, body or strategy file"))
     kinds = new_cmd.add_subparsers(dest="what", required=True)
-    meeting = kinds.add_parser("meeting", help=_("a new meeting: content/meetings/BODY/DATE-KIND.md"))
+    meeting = kinds.add_parser("meeting", help=_("a new meeting: content/meetings/BODY/DATE-KIND[-SEQUENCE].md"))
     meeting.add_argument("--body", required=True, help=_("the body's slug (file name in content/bodies/ without .md)"))
     meeting.add_argument("--date", required=True, help=_("meeting date, YYYY-MM-DD"))
     meeting.add_argument("--kind", choices=("referat", "dagsorden"), default="referat")
+    meeting.add_argument("--sequence", type=int, default=None,
+                         help=_("2 for the body's second meeting that day (3 for a third): DATE-KIND-2.md with `sequence: 2`"))
     body = kinds.add_parser("body", help=_("a new council or committee: content/bodies/SLUG.md"))
     body.add_argument("slug", help=_("file name without .md: lowercase a-z, 0-9 and '-'"))
     body.add_argument("--name", required=True, help=_("the body's name, e.g. Integrationsrådet"))
@@ -125,7 +127,7 @@ def _new(root: Path, args: argparse.Namespace, prog: str) -> int:
 
     try:
         if args.what == "meeting":
-            created = new_meeting(root, args.body, args.date, args.kind)
+            created = new_meeting(root, args.body, args.date, args.kind, args.sequence)
         elif args.what == "body":
             created = new_body(root, args.slug, args.name, args.organisation, args.type)
         else:

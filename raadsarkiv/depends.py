@@ -22,12 +22,14 @@ from pathlib import Path
 from . import opendata, urls
 from .i18n import catalogue_digest
 from .incremental import stat_digest
+from .documents import by_identity
 from .linker import ItemRef, Site, neighbours
 from .loader import LoadCache
 from .model import Content, LinkRef, Meeting
 from .views import bilag_lists, bilag_place, case_pages, people_of
 
 EVERYTHING = "*"
+MEETING = "meeting:"  # a meeting's identity, a pseudo-file of `source_digests`: which documents (dagsorden, referat) it has
 
 
 def _bodies(site: Site, meeting: Meeting) -> set[str]:
@@ -35,18 +37,30 @@ def _bodies(site: Site, meeting: Meeting) -> set[str]:
     return {site.content.bodies[slug].path for slug in meeting.meta.bodies if slug in site.content.bodies}
 
 
+def identity(meeting: Meeting) -> str:
+    """A meeting's identity as a dependency (see `source_digests`): its documents' addresses depend on which exist."""
+    return MEETING + meeting.identity
+
+
+def _meeting(meeting: Meeting) -> set[str]:
+    """A meeting document linked from a page: its file, and which documents its meeting has (they decide its address)."""
+    return {meeting.path, identity(meeting)}
+
+
 def _item_ref(site: Site, ref: ItemRef) -> set[str]:
     """An item shown on another page: its meeting and the meeting's bodies (for the name)."""
-    return {ref.meeting.path} | _bodies(site, ref.meeting)
+    return _meeting(ref.meeting) | _bodies(site, ref.meeting)
 
 
 def _links(site: Site, links: Iterable[LinkRef]) -> set[str]:
     """Files a page's links point to: their address or a bilag's size can change."""
     found: set[str] = set()
+    meetings = {m.path: m for m in site.content.meetings}
     for link in links:
         target = site.targets.get((link.source, link.href))
         if target is not None and not target.external and target.key:
-            found.add(target.key if target.key.startswith("content/") else f"content/{target.key}")
+            path = target.key if target.key.startswith("content/") else f"content/{target.key}"
+            found |= _meeting(meetings[path]) if path in meetings else {path}
     return found
 
 
@@ -69,8 +83,10 @@ def dependencies(site: Site) -> dict[str, set[str]]:
         deps[urls.body(slug)] = {body.path} | {m.path for m in meetings} | _links(site, body.links)
         deps[urls.body(slug)] |= {path for m in meetings if len(m.meta.bodies) > 1 for path in _bodies(site, m)}  # "fællesmøde med …"
     for meeting in content.meetings:
-        found = {meeting.path} | _links(site, meeting.links) | _bodies(site, meeting)
-        for slug in meeting.meta.bodies:  # a joint meeting has a previous and next meeting in each body
+        found = _meeting(meeting) | _links(site, meeting.links) | _bodies(site, meeting)
+        other = site.other_document.get(meeting.path)  # the link between the meeting's page and its agenda version
+        found |= _meeting(other) if other else set()
+        for slug in [] if meeting.agenda_version else meeting.meta.bodies:  # a previous and next meeting in each body
             found |= {m.path for m in neighbours(site, meeting, slug) if m is not None}
         for item in meeting.items:
             for ref in site.cases.get(urls.case_slug(item.meta.case_number), []) if item.meta.case_number else []:
@@ -78,6 +94,8 @@ def dependencies(site: Site) -> dict[str, set[str]]:
             for ref in site.item_refs.get((meeting.path, item.number), []):
                 found |= _item_ref(site, ref)
         deps[urls.meeting(meeting)] = found
+        if meeting.agenda_version:  # the agenda's address before its meeting had a referat: a redirect
+            deps[urls.agenda_redirect(meeting)] = _meeting(meeting) | (_meeting(other) if other else set()) | _bodies(site, meeting)
     for slug, strategy in content.strategies.items():
         found = {strategy.path} | _links(site, strategy.links)
         for ref in site.strategy_refs.get(strategy.path.removeprefix("content/"), []):
@@ -99,7 +117,7 @@ def dependencies(site: Site) -> dict[str, set[str]]:
     for refs in case_pages(site).values():  # each item of the case: its meeting and the meeting's bodies
         deps[urls.case(refs[0].item.meta.case_number or "")] = {path for ref in refs for path in _item_ref(site, ref)}
     for pid, found in people_of(site).items():  # the meetings naming the person, and their bodies (for the names)
-        deps[urls.person(pid)] = {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
+        deps[urls.person(pid)] = {f for a in found for f in _meeting(a.meeting)} | {p for a in found for p in _bodies(site, a.meeting)}
     if urls.STATEMENT_SLUG in content.pages:
         deps[urls.WAS] = set()  # the /was/ redirect shows only the footer and the statement's address
     return deps | _data_dependencies(site)
@@ -119,19 +137,19 @@ def _data_dependencies(site: Site) -> dict[str, set[str]]:
     people = people_of(site)
     files_of: dict[str, set[str]] = {}
     for info in site.bilag.values():
-        files_of[info.rel] = {f"content/{info.rel}"} | {r.meeting.path for r in info.referrers}
+        files_of[info.rel] = {f"content/{info.rel}"} | {f for r in info.referrers for f in _meeting(r.meeting)}
     meeting_deps: dict[str, set[str]] = {}
     for meeting in layout.meetings:
-        found = {meeting.path} | _bodies(site, meeting)
+        found = _meeting(meeting) | _bodies(site, meeting)  # _meeting: its address depends on its meeting's documents
         for item in meeting.items:
             if item.meta.case_number:
-                found |= {ref.meeting.path for ref in site.cases.get(urls.case_slug(item.meta.case_number), [])}
+                found |= {f for ref in site.cases.get(urls.case_slug(item.meta.case_number), []) for f in _meeting(ref.meeting)}
         for link in meeting.links:
             target = site.targets.get((link.source, link.href))
             if target is not None and target.kind == "bilag" and target.key in files_of:
                 found |= files_of[target.key]
         meeting_deps[meeting.path] = found
-    person_deps = {pid: {a.meeting.path for a in found} | {p for a in found for p in _bodies(site, a.meeting)}
+    person_deps = {pid: {f for a in found for f in _meeting(a.meeting)} | {p for a in found for p in _bodies(site, a.meeting)}
                    for pid, found in people.items()}
     every_body = {body.path for body in content.bodies.values()}
     deps: dict[str, set[str]] = {f"{opendata.DATA}system.json": set(), f"{opendata.DATA}bodies.json": every_body}
@@ -178,7 +196,7 @@ def _bilag_list_dependencies(site: Site) -> dict[str, set[str]]:
     for info in site.bilag.values():
         place = bilag_place(info)
         if place:
-            by_body.setdefault(place[0], set()).update({f"content/{info.rel}", info.referrers[0].meeting.path})
+            by_body.setdefault(place[0], set()).update({f"content/{info.rel}", *_meeting(info.referrers[0].meeting)})
     sources: dict[str, set[str]] = {}
     for (source, _), target in site.targets.items():
         if target.kind == "bilag":
@@ -195,7 +213,7 @@ def _bilag_list_dependencies(site: Site) -> dict[str, set[str]]:
         for info in infos:
             found |= {f"content/{info.rel}"} | sources.get(info.rel, set())
         for source in set(found) & meetings.keys():
-            found |= _bodies(site, meetings[source])
+            found |= _bodies(site, meetings[source]) | _meeting(meetings[source])
         deps[page] = found
     return deps
 
@@ -206,10 +224,12 @@ def _page_titles(site: Site) -> list[tuple[str, str]]:
 
 def signature(site: Site, templates: bytes) -> bytes:
     """What every page shows or is made with: the settings (the interface language among them), the page titles
-    (in every footer), the templates (theme.templates_digest: the site's and the theme's) and the catalogue of the
-    interface language. When it changes, every page is rendered again."""
+    (in every footer), the body names that lists qualify with the organisation (linker.Site.shared_names), the
+    templates (theme.templates_digest: the site's and the theme's) and the catalogue of the interface language.
+    When it changes, every page is rendered again."""
     digest = hashlib.blake2b(templates + catalogue_digest(site.config.language), digest_size=16)
     digest.update(repr(site.config).encode() + b"\0" + repr(_page_titles(site)).encode())
+    digest.update(b"\0" + repr(sorted(site.shared_names)).encode())  # which lists name a body's organisation
     return digest.digest()
 
 
@@ -218,6 +238,8 @@ def source_digests(root: Path, cache: LoadCache, content: Content, extras: dict[
     (its size, mtime, inode and ctime: hashing every bilag on every build would cost more than it saves).
     `extras` adds what else of a file pages show (pipeline.source_extras: its git dates, whether it is held back)."""
     digests = dict(cache.digests)
+    for key, documents in by_identity(content.meetings).items():
+        digests[MEETING + key] = hashlib.blake2b(repr(sorted((m.path, m.meta.kind) for m in documents)).encode(), digest_size=16).digest()
     content_dir = root / "content"
     for rel in content.bilag_files:
         try:

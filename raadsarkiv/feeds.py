@@ -91,7 +91,7 @@ def builders(site: Site) -> dict[str, Callable[[], bytes]]:
     ui = ui_of(site)
     made: dict[str, Callable[[], bytes]] = {
         urls.FEED: partial(feed, site, urls.FEED, urls.HOME, ui.gettext("{title}: new and changed meetings", title=site.config.title),
-                           site.content.meetings),
+                           [m for m in site.content.meetings if not m.agenda_version]),  # a meeting once: its referat
     }
     for slug, body in sorted(site.content.bodies.items()):
         organisation = site.config.organisations[body.meta.organisation].name

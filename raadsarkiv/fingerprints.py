@@ -38,17 +38,33 @@ def _allowed(item: AgendaItem, section: Section) -> bool:
     return item.public_decision and section.decision
 
 
+def _closed_in_meeting(content: Content) -> dict[str, set[str]]:
+    """The plain rule across a meeting's documents (dagsorden, referat): an item number closed in one is closed in all."""
+    closed: dict[str, set[str]] = {}
+    for meeting in content.meetings:
+        closed.setdefault(meeting.identity, set()).update(item.number for item in meeting.items if item.closed)
+    return closed
+
+
+def _closed(item: AgendaItem, meeting: Meeting, closed: dict[str, set[str]]) -> bool:
+    return item.closed or item.number in closed.get(meeting.identity, set())
+
+
 def secrets(content: Content) -> list[Secret]:
     """The closed text and metadata of every closed item of every meeting (the full, unredacted content)."""
     found: list[Secret] = []
+    closed = _closed_in_meeting(content)
     for meeting in content.meetings:
         for item in meeting.items:
-            if not item.closed:
+            if not _closed(item, meeting, closed):
                 continue
             label = _("{file}, item {number} (closed)", file=meeting.path, number=item.number)
-            if item.intro_source.strip():
-                found.append(Secret(label, meeting.path, item.line, item.intro_source))
-            found += [Secret(label, meeting.path, s.line, s.source) for s in item.sections if not _allowed(item, s)]
+            # The source is kept for items marked closed; one closed only in the meeting's other document has its rendered text.
+            intro = item.intro_source if item.closed else item.intro_html
+            if intro.strip():
+                found.append(Secret(label, meeting.path, item.line, intro))
+            found += [Secret(label, meeting.path, s.line, s.source if item.closed else s.html)
+                      for s in item.sections if not (item.closed and _allowed(item, s))]
             meta = meeting.meta.items.get(item.number)
             # Every text value of the item's metadata: case numbers, guests, votes, minority remarks, who left.
             for value in _values(meta.model_dump(mode="json")) if meta else []:
@@ -118,9 +134,10 @@ def published_units(
     """Everything that may be published as text, read from the unredacted content by the plain rule:
     per content file (`content/…`), the texts it may publish, made when asked for. Held-back files
     (`withheld`) publish nothing."""
+    closed = _closed_in_meeting(content)
     for meeting in content.meetings:
         if meeting.path not in withheld:
-            yield meeting.path, partial(_meeting_texts, meeting)
+            yield meeting.path, partial(_meeting_texts, meeting, closed.get(meeting.identity, set()))
     for owner in [*content.pages.values(), *content.strategies.values(), *content.bodies.values()]:
         if owner.path not in withheld:
             yield owner.path, partial(_owner_texts, owner)
@@ -129,18 +146,18 @@ def published_units(
             yield f"content/{rel}", partial(list, [text])
 
 
-def _meeting_texts(meeting: Meeting) -> list[str]:
+def _meeting_texts(meeting: Meeting, closed_elsewhere: set[str]) -> list[str]:
     texts = [text_of(meeting.intro_html)]
-    closed = {item.number for item in meeting.items if item.closed}
+    closed = {item.number for item in meeting.items if item.closed} | closed_elsewhere
     texts += _values(meeting.meta.model_dump(mode="json", exclude={"reviewed_cpr", "items"}))
     texts += _values({n: m.model_dump(mode="json") for n, m in meeting.meta.items.items() if n not in closed})
     for item in meeting.items:
         texts.append(item.title)
-        if not item.closed:
+        if item.number not in closed:
             texts.append(text_of(item.intro_html))
         for section in item.sections:
             texts.append(section.name)
-            if not item.closed or _allowed(item, section):
+            if item.number not in closed or item.closed and _allowed(item, section):
                 texts.append(text_of(section.html))
     return texts
 

@@ -8,6 +8,7 @@ public content only.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ from pathlib import PurePosixPath
 from . import urls
 from .config import SiteConfig
 from .i18n import _
+from .documents import by_identity
 from .embargo import Withheld
 from .errors import Problems
 from .history import FileHistory
@@ -91,6 +93,8 @@ class Site:
     strategy_refs: dict[str, list[ItemRef]]
     item_refs: dict[tuple[str, str], list[ItemRef]]  # (meeting path, item number) -> items linking to it
     cases: dict[str, list[ItemRef]]  # urls.case_slug(case number) -> items filed under it, oldest meeting first
+    other_document: dict[str, Meeting] = field(default_factory=dict)  # meeting path -> the meeting's other document
+    shared_names: frozenset[str] = frozenset()  # body names that more than one organisation uses: lists add the organisation
     history: dict[str, FileHistory] = field(default_factory=dict)  # content file -> its first and last commit (history.py)
     withheld: dict[str, Withheld] = field(default_factory=dict)  # the preview only: drafts and embargoed files it shows, marked
 
@@ -194,6 +198,9 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
                       "(items.<number>.case_number: {numbers}); correct it, or remove it",
                       pattern=pattern, numbers=", ".join(sorted(set(numbers))) or _("none")),
                 )
+    for meeting in content.meetings:
+        if meeting.meta.home in content.bodies:  # an unknown body is reported above
+            _check_file_name(meeting, problems)
     for slug, page in content.pages.items():
         if slug in urls.RESERVED:
             problems.error(
@@ -202,6 +209,48 @@ def check(content: Content, config: SiteConfig, problems: Problems) -> None:
                   name=slug, reserved=", ".join(sorted(urls.RESERVED))),
             )
     _check_collisions(content, problems)
+
+
+# A meeting file's name: <date>-<kind>[-<sequence>].md, the date as precise as written (2024-05-13, 2014-03, 2014).
+MEETING_FILE_RE = re.compile(r"(?P<date>\d{4}(?:-\d{2}){0,2})-(?P<kind>referat|dagsorden)(?:-(?P<sequence>\d+))?")
+
+
+def meeting_file_name(meeting: Meeting) -> str:
+    """The name a meeting's file has: `2024-05-13-referat-2.md` for the body's second meeting that day."""
+    meta = meeting.meta
+    return f"{meta.when.isoformat()}-{meta.kind}{f'-{meta.sequence}' if meta.sequence else ''}.md"
+
+
+def _check_file_name(meeting: Meeting, problems: Problems) -> None:
+    """A meeting's file lies in its home body's folder, and its name agrees with `date`, `kind` and `sequence`."""
+    parts = PurePosixPath(meeting.path).parts  # content/meetings/<folder>/<name>.md
+    folder, name, home, bodies = parts[2], parts[-1], meeting.meta.home, meeting.meta.bodies
+    expected = meeting_file_name(meeting)
+    if folder != home:
+        where = _("a joint meeting's file belongs in the folder of its first body, content/meetings/{home}/ (its page is "
+                  "published under it); move the file there, or list '{folder}' first in `body`", home=home, folder=folder
+                  ) if folder in bodies else _(
+                  "the file is in content/meetings/{folder}/, but the meeting's body is '{home}'; move it to "
+                  "content/meetings/{home}/{expected}, or correct `body`", folder=folder, home=home, expected=expected)
+        problems.error(meeting.path, meeting.lines.get("body", 1), where)
+    match = MEETING_FILE_RE.fullmatch(PurePosixPath(name).stem)
+    if match is None or name == expected:
+        return  # a name of another form (a copy, `…-kopi.md`) is the editor's own
+    written = int(match["sequence"]) if match["sequence"] else None
+    if meeting.meta.sequence and written != meeting.meta.sequence:
+        problems.error(meeting.path, meeting.lines.get("sequence", 1),
+                       _("'sequence': {sequence}, but the file name '{name}' does not end in '-{sequence}'; rename the file "
+                         "to {expected}, as the meeting's address ends so", sequence=meeting.meta.sequence, name=name, expected=expected))
+    elif written and not meeting.meta.sequence:
+        problems.error(meeting.path, meeting.lines.get("kind", 1),
+                       _("the file name '{name}' ends in '-{written}' (the body's meeting number {written} that day), but the "
+                         "front matter has no `sequence: {written}`; add it, or rename the file to {expected}",
+                         name=name, written=written, expected=expected))
+    else:
+        problems.warning(meeting.path, meeting.lines.get("date", 1),
+                         _("the file name '{name}' does not match the front matter (date {date}, kind {kind}); rename the "
+                           "file to {expected}, the address its page has", name=name, date=meeting.meta.when.isoformat(),
+                           kind=meeting.meta.kind, expected=expected))
 
 
 def _target_failed(link: LinkRef, failed: set[str]) -> bool:
@@ -234,7 +283,8 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     bilag: dict[str, BilagInfo] = {}
     strategy_refs: dict[str, list[ItemRef]] = defaultdict(list)
     item_refs: dict[tuple[str, str], list[ItemRef]] = defaultdict(list)
-    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
+    # A meeting's referat before its agenda version: a bilag both link is listed with the referat.
+    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.agenda_version, m.meta.kind))
     by_path = {m.path.removeprefix("content/"): m for m in meetings}
     for link in _all_links(content):
         if link.no_file:
@@ -271,6 +321,8 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     by_body: dict[str, list[Meeting]] = defaultdict(list)
     cases: dict[str, list[ItemRef]] = defaultdict(list)
     for meeting in meetings:
+        if meeting.agenda_version:
+            continue  # listed, paged and linked as a case by its meeting's referat
         for body in meeting.meta.bodies:  # a joint meeting is listed under each of its bodies
             by_body[body].append(meeting)
         for item in meeting.items:
@@ -280,7 +332,25 @@ def link(content: Content, config: SiteConfig, bilag_sizes: dict[str, int]) -> S
     public_links: dict[str, dict[int, LinkRef]] = defaultdict(dict)
     for link in _all_links(content):
         public_links[link.source][link.index] = link
-    return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body), dict(strategy_refs), dict(item_refs), dict(cases))
+    other_document = {m.path: other for group in by_identity(meetings).values()
+                      if len(group) == 2 and any(m.agenda_version for m in group)
+                      for m, other in (group, reversed(group))}
+    for info in bilag.values():
+        info.referrers = _once_per_meeting(info.referrers)
+    strategy_refs = {key: _once_per_meeting(refs) for key, refs in strategy_refs.items()}
+    item_refs = {key: _once_per_meeting(refs) for key, refs in item_refs.items()}
+    organisations: dict[str, set[str]] = defaultdict(set)
+    for body in content.bodies.values():
+        organisations[body.meta.name].add(body.meta.organisation)
+    shared_names = frozenset(name for name, found in organisations.items() if len(found) > 1)
+    return Site(config, content, index, targets, dict(public_links), dict(sorted(bilag.items())), dict(by_body),
+                dict(strategy_refs), dict(item_refs), dict(cases), other_document, shared_names)
+
+
+def _once_per_meeting(refs: list[ItemRef]) -> list[ItemRef]:
+    """A meeting's item listed once: an agenda version's item is left out where the referat's item of that number is listed."""
+    minutes = {(ref.meeting.identity, ref.item.number) for ref in refs if not ref.meeting.agenda_version}
+    return [ref for ref in refs if not (ref.meeting.agenda_version and (ref.meeting.identity, ref.item.number) in minutes)]
 
 
 def _item_at_anchor(meeting: Meeting, anchor: str) -> str | None:

@@ -484,11 +484,18 @@ class Meeting:
     items: list[AgendaItem]
     links: list[LinkRef]
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
+    # A dagsorden whose meeting has a referat too (documents.py): published as the meeting's agenda version.
+    agenda_version: bool = False
 
     @property
     def key(self) -> tuple[str, str, str, int]:
-        """The meeting's identity: (home) body, date (as precise as written), kind, and which of the day's meetings."""
+        """The document's identity: (home) body, date (as precise as written), kind, and which of the day's meetings."""
         return (self.meta.home, self.meta.when.isoformat(), self.meta.kind, self.meta.sequence or 1)
+
+    @property
+    def identity(self) -> str:
+        """The meeting's identity, shared by its documents (dagsorden, referat): 'eksempeludvalget/2024-01-22/1'."""
+        return f"{self.meta.home}/{self.meta.when.isoformat()}/{self.meta.sequence or 1}"
 
     @property
     def anchors(self) -> set[str]:

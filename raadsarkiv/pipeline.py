@@ -16,7 +16,9 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 
-from . import calendars, clock, embargo, feeds, fingerprints, history, linker, opendata, public, search, theme, urls
+from . import (
+    calendars, clock, depends, documents, embargo, feeds, fingerprints, history, linker, opendata, public, search, theme, unfilled, urls,
+)
 from .bilagtext import CACHE_DIR, bilag_texts
 from .i18n import _
 from .buildcache import DiskCache
@@ -30,7 +32,7 @@ from .incremental import (
 )
 from .loader import LoadCache, load_content
 from .render import make_environment, render_pages
-from .views import page_builders
+from .views import agenda_redirects, page_builders
 from .writer import UnsafeOutput, check_output_dir, staged, write_files
 
 # The sitemaps.org limits of one sitemap file: 50,000 URLs and 50 MiB (52,428,800 bytes) uncompressed.
@@ -92,7 +94,10 @@ def _check(root: Path, cache: LoadCache | None, now: dt.datetime, preview: bool)
     problems = Problems()
     config = load_config(root, problems)
     disk = DiskCache(root / PARSE_CACHE)
-    content = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache, disk)
+    loaded = load_content(root, config.vocabulary if config else Vocabulary(), problems, cache, disk)
+    # A dagsorden and its referat are one meeting. The leak gate reads the files as loaded, and states the rule again.
+    content = documents.pair(loaded, problems)
+    unfilled.check(loaded, problems)  # what `new meeting` left for the editor to write
     static_files = theme.static_files(root, problems)
     if config is None:
         return Checked(problems.all(), None, set())
@@ -105,7 +110,9 @@ def _check(root: Path, cache: LoadCache | None, now: dt.datetime, preview: bool)
     held = embargo.held_back(content, now)
     if not preview:
         embargo.check_links(content, held, problems)
-    published, private_bilag = public.redact(content if preview else embargo.without(content, held), problems)
+    # A referat held back leaves its dagsorden the meeting's page until it is published: paired again (no new problems).
+    shown = content if preview else documents.pair(embargo.without(content, held), Problems())
+    published, private_bilag = public.redact(shown, problems)
     if not preview:
         private_bilag |= embargo.held_bilag(content, held)  # published by no public file: the gate fingerprints them
     sizes = {rel: (root / "content" / rel).stat().st_size for rel in published.bilag_files}
@@ -120,7 +127,7 @@ def _check(root: Path, cache: LoadCache | None, now: dt.datetime, preview: bool)
     for rel in [] if unsure else sorted(content.bilag_files - private_bilag - set(site.bilag)):
         problems.warning(f"content/{rel}", 1, _("bilag file is not linked from any meeting item or page, so it is not published; link it from the item it "
                                                    "belongs to, or delete it"))
-    return Checked(problems.all(), site, private_bilag, texts, static_files, content,
+    return Checked(problems.all(), site, private_bilag, texts, static_files, loaded,
                    {} if preview else held, embargo.next_release(content, now))
 
 
@@ -157,7 +164,8 @@ def render_site(
     events = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
     files |= {output: make() for output, make in file_builders(site, events).items() if only is None or output in only}
     events.save()
-    pages = sorted(p for p in builders if p.endswith(".html") and p not in (urls.NOT_FOUND, urls.WAS))
+    unlisted = {urls.NOT_FOUND, urls.WAS, *agenda_redirects(site)}  # the 404 page and redirects are no pages of their own
+    pages = sorted(p for p in builders if p.endswith(".html") and p not in unlisted)
     files |= sitemaps(site.config, pages, last_modified(site))
     files[urls.ROBOTS] = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.SITEMAP}\n".encode()
     # The open data (data/*.json): like pages, only what changed (depends.py) is made again.
@@ -250,6 +258,9 @@ def source_extras(checked: Checked) -> dict[str, bytes]:
     extras = {path: found.digest() for path, found in (checked.site.history if checked.site else {}).items()}
     for path in checked.withheld:
         extras[path] = extras.get(path, b"") + b":withheld"
+    # Which documents of a meeting are published (a referat held back leaves its dagsorden the meeting's page).
+    for key, found in documents.by_identity(checked.site.content.meetings if checked.site else []).items():
+        extras[depends.MEETING + key] = repr(sorted((m.path, m.agenda_version) for m in found)).encode()
     return extras
 
 

@@ -77,7 +77,8 @@ def _public_meeting(meeting: Meeting, links: list[LinkRef]) -> Meeting:
     meta = meeting.meta.model_copy(update={
         "items": {number: meta for number, meta in meeting.meta.items.items() if number in open_numbers},
     })
-    return Meeting(meeting.path, meta, meeting.intro_html, [_public_item(item) for item in meeting.items], links, meeting.lines)
+    return Meeting(meeting.path, meta, meeting.intro_html, [_public_item(item) for item in meeting.items], links, meeting.lines,
+                   agenda_version=meeting.agenda_version)
 
 
 def _other_links(content: Content) -> list[LinkRef]:

@@ -1,4 +1,4 @@
-"""`python build.py new meeting|strategy|body`: start a content file that already passes `check`.
+"""`python build.py new meeting|strategy|body`: start a content file that passes `check` once it is filled in.
 
 A new meeting copies what the body's latest meeting has in common with the
 next one: time, place, the standing items (those that recur in the body's
@@ -25,6 +25,7 @@ from .frontmatter import FrontMatterError, SplitFile, split
 from .document import ITEM_HEADING_RE, normalise_heading, parse_meeting
 from .loader import _load_meeting, _read
 from .model import SLUG_RE, AgendaItem, Content, Meeting
+from .unfilled import PLACEHOLDER_TITLE
 
 KINDS = ("referat", "dagsorden")
 BODY_TYPES = ("råd", "udvalg", "byråd", "bestyrelse", "andet")
@@ -141,9 +142,10 @@ def _section_hint(name: str, body: str, date: dt.date) -> str:
     return f"<!-- Skriv punktets {name.lower()} her, eller slet overskriften. -->"
 
 
-def meeting_text(body: str, date: dt.date, kind: str, plan: Outline) -> str:
+def meeting_text(body: str, date: dt.date, kind: str, plan: Outline, sequence: int | None = None) -> str:
     """The text of a new meeting file."""
     lines = ["---", f"body: {body}", f"date: {date.isoformat()}", f"kind: {kind}"]
+    lines += [f"sequence: {sequence}                 # the body's meeting number {sequence} that day"] if sequence else []
     for key in ("start", "end"):
         lines.append(f"{key}: {_yaml_text(plan.front[key])}" if key in plan.front else f'# {key}: "16:00"')
     lines.append(f"place: {_yaml_text(plan.front['place'])}" if "place" in plan.front else "# place: Rådhuset, mødelokale 1")
@@ -156,7 +158,7 @@ def meeting_text(body: str, date: dt.date, kind: str, plan: Outline) -> str:
         "     Bilag lægges i content/bilag/" + f"{body}/{date.isoformat()}/ og linkes under '### Bilag'. -->",
         "",
     ]
-    new_item = ("Titel på punktet", plan.sections)
+    new_item = (PLACEHOLDER_TITLE, plan.sections)  # unfilled.py: `check` reports it until the editor writes a title
     items = [*plan.items[:-1], new_item, plan.items[-1]] if len(plan.items) > 1 else [*plan.items, new_item]
     for number, (title, sections) in enumerate(items, start=1):
         lines += [f"## {number}. {title}", ""]
@@ -314,8 +316,10 @@ def referat_from_agenda(root: Path, agenda: Path, target: Path) -> str:
     return text
 
 
-def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list[Path]:
-    """Create content/meetings/<body>/<date>-<kind>.md (and the bilag folder); returns what was created."""
+def new_meeting(root: Path, body: str, date: str, kind: str = "referat", sequence: int | None = None) -> list[Path]:
+    """Create content/meetings/<body>/<date>-<kind>[-<sequence>].md (and the bilag folder); returns what was created.
+
+    A referat whose meeting has a dagsorden (the same date and sequence) starts as a copy of it."""
     bodies = _bodies(root)
     if body not in bodies:
         valid = ", ".join(bodies) or _("(none yet: create one with `python build.py new body`)")
@@ -323,15 +327,20 @@ def new_meeting(root: Path, body: str, date: str, kind: str = "referat") -> list
     if kind not in KINDS:
         raise ScaffoldError(_("unknown kind '{kind}'; expected referat or dagsorden", kind=kind))
     day = _date(date)
-    path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}.md"
+    if sequence is not None and sequence < 2:
+        raise ScaffoldError(_("--sequence {sequence}: leave it out for the body's first meeting that day; "
+                              "--sequence 2 starts its second (3 a third)", sequence=sequence))
+    extra = f"-{sequence}" if sequence else ""
+    path = root / "content" / "meetings" / body / f"{day.isoformat()}-{kind}{extra}.md"
     if path.exists():
-        raise ScaffoldError(_("{file} already exists; nothing was changed (if the body met twice that day, copy it to {copy} "
-                              "and give the copy `sequence: 2`)", file=path.relative_to(root), copy=f"{path.stem}-2.md"))
-    agenda = path.with_name(f"{day.isoformat()}-dagsorden.md")
+        following = (sequence or 1) + 1
+        raise ScaffoldError(_("{file} already exists; nothing was changed (edit that file, or if the body met again that day, "
+                              "start that meeting with --sequence {following})", file=path.relative_to(root), following=following))
+    agenda = path.with_name(f"{day.isoformat()}-dagsorden{extra}.md")
     if kind == "referat" and agenda.exists():
         text = referat_from_agenda(root, agenda, path)
     else:
-        text = meeting_text(body, day, kind, outline(root, body, kind))
+        text = meeting_text(body, day, kind, outline(root, body, kind), sequence)
     _write_new(path, text)
     created = [path]
     if (root / "content" / "bilag" / body).is_dir():

@@ -34,6 +34,7 @@ FAVICON = "favicon.ico"  # a copy of static/favicon.ico at the site's root
 # The accessibility statement (a content page) and the conventional /was address redirecting to it.
 STATEMENT_SLUG = "tilgaengelighed"
 WAS = "was/index.html"
+AGENDA_VERSION = "dagsorden"  # a meeting's agenda version: `<meeting page>/dagsorden/`
 
 # Top-level folders the engine uses; a page slug may not take one of them.
 RESERVED = {"udvalg", "bilag", "strategier", "soeg", "static", "pagefind", "index", "404", "sitemap", "robots", "was",
@@ -52,9 +53,21 @@ def body_calendar(slug: str) -> str:
     return f"udvalg/{slug}/{CALENDAR}"
 
 
-def meeting(m: Meeting) -> str:
+def _meeting_folder(m: Meeting, kind: str) -> str:
     extra = f"-{m.meta.sequence}" if m.meta.sequence else ""  # the body's second (third …) meeting that day
-    return f"udvalg/{m.meta.home}/{m.meta.when.isoformat()}-{m.meta.kind}{extra}/index.html"  # 2014-03-referat: month only
+    return f"udvalg/{m.meta.home}/{m.meta.when.isoformat()}-{kind}{extra}"  # 2014-03-referat: month only
+
+
+def meeting(m: Meeting) -> str:
+    """A meeting document's page. A dagsorden whose meeting has a referat (its agenda version) lies under the referat's page."""
+    if m.agenda_version:
+        return f"{_meeting_folder(m, 'referat')}/{AGENDA_VERSION}/index.html"
+    return f"{_meeting_folder(m, m.meta.kind)}/index.html"
+
+
+def agenda_redirect(m: Meeting) -> str:
+    """Where an agenda version was published before its meeting had a referat: a redirect to the meeting's page."""
+    return f"{_meeting_folder(m, 'dagsorden')}/index.html"
 
 
 def strategy(slug: str) -> str:

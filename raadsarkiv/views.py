@@ -33,8 +33,8 @@ from .theme import colour_css
 # Labels are msgids (English), translated into the site's language (site_config.yaml `language:`) where shown.
 KIND_LABEL = {"referat": N_("Minutes"), "dagsorden": N_("Agenda")}
 # What the search filter "Type" and a search result call a page.
-SEARCH_KIND = {"referat": N_("minutes"), "dagsorden": N_("agenda"), "strategi": N_("strategy"), "bilag": N_("attachment"),
-               "side": N_("page")}
+# The search filter "Type" and the type under each result, capitalised as the pages write them.
+SEARCH_KIND = {**KIND_LABEL, "strategi": N_("Strategy"), "bilag": N_("Attachment"), "side": N_("Page")}
 BODY_TYPE = {"råd": N_("council"), "udvalg": N_("committee"), "byråd": N_("city council"), "bestyrelse": N_("board"),
              "andet": N_("other body")}
 STRATEGY_STATUS = {"gældende": N_("in force"), "udløbet": N_("expired"), "udkast": N_("draft"), "ukendt": N_("unknown")}
@@ -304,8 +304,11 @@ def _common(
 
 
 def body_label(site: Site, slug: str) -> str:
-    """'Integrationsrådet (Aalborg Kommune)': a body's name made unique across organisations."""
+    """A body's name as lists show it: 'Eksempeludvalget', or 'Integrationsrådet (Aalborg Kommune)' where another
+    organisation has a body of that name (linker.Site.shared_names)."""
     body = site.content.bodies[slug]
+    if body.meta.name not in site.shared_names:
+        return body.meta.name
     return f"{body.meta.name} ({site.config.organisations[body.meta.organisation].name})"
 
 
@@ -326,9 +329,10 @@ def joined(names: list[str], ui: UI) -> str:
     return names[0] if len(names) == 1 else ui.gettext("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
 
 
-def bodies_name(site: Site, meeting: Meeting) -> str:
-    """Who met: the body's name, or for a joint meeting 'Fællesmøde mellem A og B'."""
-    names = [site.content.bodies[slug].meta.name for slug in meeting.meta.bodies]
+def bodies_name(site: Site, meeting: Meeting, listed: bool = False) -> str:
+    """Who met: the body's name, or for a joint meeting 'Fællesmøde mellem A og B'. `listed`: as a list of
+    meetings of several bodies names them, with the organisation where another has a body of that name."""
+    names = [body_label(site, slug) if listed else site.content.bodies[slug].meta.name for slug in meeting.meta.bodies]
     ui = ui_of(site)
     return names[0] if len(names) == 1 else ui.gettext("Joint meeting of {bodies}", bodies=joined(names, ui))
 
@@ -340,7 +344,7 @@ def _organisations(site: Site, meeting: Meeting) -> list[str]:
 def _item_ref(link: Linker, site: Site, ref: ItemRef) -> dict[str, Any]:
     return {
         "url": link.to(urls.meeting(ref.meeting), ref.item.anchor),
-        "body": bodies_name(site, ref.meeting),
+        "body": bodies_name(site, ref.meeting, listed=True),
         "date": ref.meeting.meta.when,
         "kind": ref.meeting.meta.kind,
         "number": ref.item.number,
@@ -363,8 +367,11 @@ def _meeting_facts(meeting: Meeting, ui: UI) -> dict[str, Any]:
 
 
 def _pagers(site: Site, link: Linker, meeting: Meeting) -> list[dict[str, Any]]:
-    """Previous and next meeting of each of the meeting's bodies (one body, or each body of a joint meeting)."""
+    """Previous and next meeting of each of the meeting's bodies (one body, or each body of a joint meeting).
+    An agenda version has none: it links to its meeting's page, which has them."""
     pagers = []
+    if meeting.agenda_version:
+        return pagers
     for slug in meeting.meta.bodies:
         previous, following = neighbours(site, meeting, slug)
         if previous or following:
@@ -389,7 +396,7 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     for item in meeting.items:  # public items (public.redact): a closed one holds only what may be shown
         case = item.meta.case_number
         refs = site.cases.get(urls.case_slug(case), []) if case else []
-        related = [r for r in refs if r.meeting.path != meeting.path]  # other meetings only
+        related = [r for r in refs if r.meeting.identity != meeting.identity]  # other meetings only (not the meeting's other document)
         items.append({
             "number": item.number,
             "label": number_label(item.number),
@@ -416,8 +423,11 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
     for group in facts["attendance"]:  # each person links to their member page (views.person_view)
         for person in group["people"]:
             person["url"] = link.to(urls.person(person.pop("id")))
+    other = site.other_document.get(meeting.path)  # the meeting's agenda version, or (on it) the meeting's referat
     context.update(
         meeting=facts,
+        agenda_version=meeting.agenda_version,
+        other_document=other and {"url": link.to(urls.meeting(other)), "kind": ui.gettext(KIND_LABEL[other.meta.kind])},
         kind_label=kind,
         body={"name": name},
         home={"name": body.meta.name},
@@ -429,9 +439,33 @@ def meeting_view(site: Site, meeting: Meeting) -> PageView:
         items=items,
         pagers=_pagers(site, link, meeting),
         record=_record(site, meeting.path, meeting.meta),
-        search_meta=search_meta(site, meeting.meta.kind, meeting.meta.bodies, _organisations(site, meeting), meeting.meta.when),
     )
+    if not meeting.agenda_version:  # the meeting is found in search once, by its referat
+        context["search_meta"] = search_meta(site, meeting.meta.kind, meeting.meta.bodies, _organisations(site, meeting), meeting.meta.when)
     return PageView(page, "meeting.html", context)
+
+
+def agenda_redirect_view(site: Site, agenda: Meeting, minutes: Meeting) -> PageView:
+    """The address a dagsorden had before its meeting's referat was published: a redirect to the meeting's page."""
+    page = urls.agenda_redirect(agenda)
+    link = Linker(site, page)
+    ui = ui_of(site)
+    context = _common(site, page, f"{ui.gettext(KIND_LABEL[agenda.meta.kind])}: {bodies_name(site, agenda)}, {long_date(agenda.meta.when, ui)}",
+                      ui.gettext("Redirects to the meeting's page, which now shows the minutes."))
+    context.update(
+        target=link.to(urls.meeting(minutes)),
+        message=ui.gettext("The minutes of the meeting have been published and have replaced the agenda at this address. "
+                           "You are sent on to the meeting's page automatically."),
+        link_text=ui.gettext("go to the meeting's page with the minutes"),
+        also={"url": link.to(urls.meeting(agenda)), "text": ui.gettext("See the agenda of the meeting")},
+    )
+    return PageView(page, "redirect.html", context)
+
+
+def agenda_redirects(site: Site) -> dict[str, tuple[Meeting, Meeting]]:
+    """The redirect page of every agenda version (by output path), with the agenda and its meeting's referat."""
+    return {urls.agenda_redirect(m): (m, site.other_document[m.path])
+            for m in sorted(site.content.meetings, key=lambda m: m.path) if m.agenda_version}
 
 
 def body_view(site: Site, slug: str) -> PageView:
@@ -485,19 +519,20 @@ def home_view(site: Site) -> PageView:
     # The front page is the site itself: its title is not '<site> – <site>'.
     context["head_title"] = f"{site.config.title} – {site.config.tagline}" if site.config.tagline else site.config.title
     link = Linker(site, urls.HOME)
-    latest = sorted(site.content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
+    meetings = [m for m in site.content.meetings if not m.agenda_version]  # a meeting once: by its referat
+    latest = sorted(meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home), reverse=True)[:10]
     subscribe = subscriptions(site, link)
     context.update(
         latest=[{
             "url": link.to(urls.meeting(m)), "date": m.meta.when, "kind": ui.gettext(KIND_LABEL[m.meta.kind]),
-            "body": bodies_name(site, m),
+            "body": bodies_name(site, m, listed=True),
         } for m in latest],
         bodies=[
             {"url": link.to(urls.body(slug)), "name": b.meta.name, "organisation": site.config.organisations[b.meta.organisation].name}
             for slug, b in sorted(site.content.bodies.items(), key=lambda kv: (kv[1].meta.organisation, kv[1].meta.name))
         ],
         strategies=[{"url": link.to(urls.strategy(slug)), "title": s.meta.title} for slug, s in sorted(site.content.strategies.items())],
-        counts={"meetings": len(site.content.meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
+        counts={"meetings": len(meetings), "bilag": len(site.bilag), "strategies": len(site.content.strategies)},
         subscribe=subscribe, alternates=_alternates(subscribe, ui.gettext("New meetings in {title}", title=site.config.title)),
     )
     return PageView(urls.HOME, "home.html", context)
@@ -620,12 +655,15 @@ def _bilag_years(site: Site) -> dict[str, dict[int, int]]:
 
 @_per_site
 def _sources_of_bilag(site: Site) -> dict[str, list[str]]:
-    """For every bilag, the content files with a public link to it, in a stable order."""
+    """For every bilag, the content files with a public link to it, in a stable order; a meeting once
+    (an agenda version is left out when its meeting's referat links the bilag too)."""
     sources: dict[str, set[str]] = defaultdict(set)
     for (source, _href), target in site.targets.items():
         if target.kind == "bilag":
             sources[target.key].add(source)
-    return {rel: sorted(found) for rel, found in sources.items()}
+    agendas = {m.path for m in site.content.meetings if m.agenda_version}
+    return {rel: sorted(path for path in found if not (path in agendas and site.other_document[path].path in found))
+            for rel, found in sources.items()}
 
 
 def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str) -> dict[str, Any]:
@@ -636,7 +674,7 @@ def _source(site: Site, link: Linker, meetings: dict[str, Meeting], source: str)
     date = None
     if entry.kind == "meeting":
         meeting = meetings[source]
-        title, date = f"{ui.gettext(KIND_LABEL[meeting.meta.kind])}: {bodies_name(site, meeting)}", meeting.meta.when
+        title, date = f"{ui.gettext(KIND_LABEL[meeting.meta.kind])}: {bodies_name(site, meeting, listed=True)}", meeting.meta.when
     elif entry.kind == "strategy":
         title = ui.gettext("Strategy: {title}", title=content.strategies[entry.key].meta.title)
     elif entry.kind == "body":
@@ -748,7 +786,9 @@ def was_view(site: Site) -> PageView:
     ui = ui_of(site)
     context = _common(site, urls.WAS, ui.gettext("Accessibility statement"),
                       ui.gettext("Redirects to the site's accessibility statement."))
-    context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)))
+    context.update(target=Linker(site, urls.WAS).to(urls.page(urls.STATEMENT_SLUG)),
+                   message=ui.gettext("The accessibility statement of the site is at another address. You are sent on automatically."),
+                   link_text=ui.gettext("go to the accessibility statement"))
     return PageView(urls.WAS, "redirect.html", context)
 
 
@@ -888,6 +928,7 @@ def page_builders(site: Site, bilag_text: dict[str, str | None]) -> dict[str, Ca
     }
     builders |= {urls.body(slug): partial(body_view, site, slug) for slug in sorted(site.content.bodies)}
     builders |= {urls.meeting(m): partial(meeting_view, site, m) for m in sorted(site.content.meetings, key=lambda m: m.path)}
+    builders |= {page: partial(agenda_redirect_view, site, *pair) for page, pair in agenda_redirects(site).items()}
     builders |= {urls.strategy(slug): partial(strategy_view, site, slug) for slug in sorted(site.content.strategies)}
     builders |= _bilag_list_builders(site)
     builders |= {info.page: partial(bilag_view, site, info, bilag_text.get(info.rel)) for info in site.bilag.values()}

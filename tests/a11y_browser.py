@@ -13,6 +13,7 @@ PAGE_TYPES = {
     "body": "udvalg/integrationsraadet-aalborg/",
     "meeting-open-and-closed": "udvalg/eksempeludvalget/2024-01-22-referat/",
     "meeting-long": "udvalg/integrationsraadet-aalborg/2023-10-10-referat/",
+    "meeting-agenda-version": "udvalg/eksempeludvalget/2024-01-22-referat/dagsorden/",
     "bilag": "bilag/integrationsraadet-broenderslev/2018-05-24/ansoegning-integrationsambassadoer-pdf/",
     "bilag-index": "bilag/",
     "bilag-list": "bilag/integrationsraadet-aalborg/2023/",

@@ -26,7 +26,9 @@ MEETING_PAGE = re.compile(r"udvalg/[^/]+/\d{4}(-\d{2})?(-\d{2})?-(referat|dagsor
 
 
 def meeting_pages(site: Path) -> set[str]:
-    return {p.relative_to(site).as_posix() for p in site.rglob("index.html") if MEETING_PAGE.fullmatch(p.relative_to(site).as_posix())}
+    """Every meeting's page (not the redirect from a dagsorden's old address to its meeting: a meeting once)."""
+    return {p.relative_to(site).as_posix() for p in site.rglob("index.html") if MEETING_PAGE.fullmatch(p.relative_to(site).as_posix())
+            and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")}
 
 
 def address_of(page: str) -> str:

@@ -17,6 +17,7 @@ from raadsarkiv.pipeline import build
 
 MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
 MEETING_PAGE = "udvalg/eksempeludvalget/2024-01-22-referat/index.html"
+AGENDA = "content/meetings/eksempeludvalget/2024-01-22-dagsorden.md"  # the same meeting's dagsorden
 OPEN_SENTENCE = "Debataftenen foreslås holdt i april 2024 med oplæg fra to virksomheder og en\npaneldebat"
 # Pagefind writes these in a different order on every run (Pagefind/pagefind#638), as in test_safety.py.
 UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)")
@@ -48,7 +49,12 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ("move a meeting to another date (file renamed)", lambda root: (
         edit(root / MEETING, "date: 2024-01-22", "date: 2024-01-29"),
         (root / MEETING).rename(root / "content/meetings/eksempeludvalget/2024-01-29-referat.md"))),
-    ("delete a meeting", lambda root: (root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink()),
+    ("publish the referat of a meeting that had only its dagsorden (the agenda moves under it)", lambda root: (
+        lambda agenda: agenda.with_name("2024-01-15-referat.md").write_text(
+            agenda.read_text(encoding="utf-8").replace("kind: dagsorden", "kind: referat"), encoding="utf-8"))(
+        root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md")),
+    ("delete a meeting's dagsorden (its referat stays)", lambda root: (
+        root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink()),
     ("rename a body", lambda root: edit(root / "content/bodies/eksempeludvalget.md", "name: Eksempeludvalget", "name: Eksempeludvalget (omdøbt)")),
     ("change a page title (every footer)", lambda root: edit(root / "content/pages/om.md", "title: Om arkivet", "title: Om dette arkiv")),
     ("override a theme template", lambda root: edit(override(root, "templates/base.html"), "</footer>", "<p>Ny linje i sidefoden.</p></footer>")),
@@ -149,8 +155,9 @@ def test_text_closed_later_is_found_in_files_that_did_not_change(tmp_path: Path)
     (root / "static/noter.txt").write_text(OPEN_SENTENCE.replace("\n", " ") + ".\n", encoding="utf-8")
     build(root, out)
     published = tree(out)
-    edit(root / MEETING, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
-         "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}")
+    for document in (MEETING, AGENDA):  # an item closed in one of a meeting's documents must be closed in both
+        edit(root / document, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
+             "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}")
     with pytest.raises(BuildFailed) as failure:
         build(root, out)
     assert any("leaked into output/static/noter.txt" in p.message for p in failure.value.problems)
@@ -187,8 +194,9 @@ def test_the_remembered_gate_equals_a_gate_made_from_scratch(tmp_path: Path) -> 
         lambda: edit(root / MEETING, "## 5. Eventuelt\n", f"## 5. Eventuelt\n\n{closed_sentence}\n"),
         # … and looked for again once the open item no longer says it
         lambda: edit(root / MEETING, f"## 5. Eventuelt\n\n{closed_sentence}\n", "## 5. Eventuelt\n"),
-        lambda: edit(root / MEETING, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
-                     "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}"),
+        lambda: [edit(root / document, "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)",
+                      "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel) {lukket}")
+                 for document in (MEETING, AGENDA)],
         lambda: (root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink(),
     ]
     for number, change in enumerate(edits):

@@ -12,6 +12,7 @@ from raadsarkiv.errors import BuildFailed
 from raadsarkiv.pipeline import build
 
 MEETING = "content/meetings/eksempeludvalget/2024-01-22-referat.md"
+AGENDA = "content/meetings/eksempeludvalget/2024-01-22-dagsorden.md"  # the same meeting's agenda version
 CLOSED_SENTENCE = "Sagen vedrører en medarbejders ansættelsesforhold og behandles for lukkede døre."
 
 
@@ -56,8 +57,9 @@ def test_a_redaction_bug_is_caught_by_the_gate(built: tuple[Path, Path, dict[str
     leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
     assert "udvalg/eksempeludvalget/2024-01-22-referat/index.html" in leaked_into
     assert any(path.startswith("pagefind/fragment/") for path in leaked_into)
-    # the sample's closed items: 2024-01-22-referat.md, and the closed sub-item 16.2 of 2024-05-13-referat.md
-    assert {p.path for p in failure.value.problems} == {MEETING, "content/meetings/eksempeludvalget/2024-05-13-referat.md"}
+    # the sample's closed items: 2024-01-22-referat.md and its dagsorden, and the closed sub-item 16.2 of 2024-05-13-referat.md
+    assert {p.path for p in failure.value.problems} == {
+        MEETING, AGENDA, "content/meetings/eksempeludvalget/2024-05-13-referat.md"}
     assert _snapshot(out) == before
 
 
@@ -72,3 +74,22 @@ def test_a_closed_bilag_copied_under_another_name_stops_the_build(built: tuple[P
     assert "closed content leaked into output/static/dokument.pdf: closed bilag content/bilag/eksempeludvalget/2024-01-22/personalesag.pdf" in messages
     assert all("output/static/dokument.pdf" in message for message in messages)
     assert _snapshot(out) == before
+
+
+def test_an_item_closed_only_in_the_dagsorden_is_caught_by_the_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch off the rule that an item closed in one of a meeting's documents is closed in both (documents.py):
+    item 2, closed only in the dagsorden, is published from the referat; the gate knows the rule itself and stops the build."""
+    from raadsarkiv import documents
+
+    root = copy_project(tmp_path / "project")
+    out = root / "output"
+    title = "## 2. Debataften om mangfoldige arbejdspladser – program og økonomi (eksempel)"
+    agenda = (root / AGENDA).read_text(encoding="utf-8")
+    (root / AGENDA).write_text(agenda.replace(title, f"{title} {{lukket}}"), encoding="utf-8")
+    monkeypatch.setattr(documents, "_closed_as_in", lambda item, *args: item)
+    with pytest.raises(BuildFailed) as failure:
+        build(root, out)
+    leaks = {(p.path, p.message.split("leaked into output/")[1].split(":")[0]) for p in failure.value.problems}
+    assert (MEETING, "udvalg/eksempeludvalget/2024-01-22-referat/index.html") in leaks
+    assert f"{MEETING}, item 2 (closed)" in {p.message.split(": ", 1)[1].split(";")[0] for p in failure.value.problems}
+    assert not out.exists()

@@ -45,7 +45,8 @@ def test_incremental_equals_full_build(tmp_path: Path) -> None:
     edit(root / "content/bodies/eksempeludvalget.md", "name: Eksempeludvalget", "name: Eksempeludvalget (omdøbt)")
     assert preview.build().ok
     edit(root / "content/pages/om.md", "title: Om arkivet", "title: Om dette arkiv")  # in every footer
-    assert preview.build().rendered == first.rendered
+    # every page again; one fewer than at first: the moved referat left its dagsorden, whose old address was a redirect
+    assert preview.build().rendered == first.rendered - 1
     (root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md").unlink()  # a shared case loses a meeting
     assert preview.build().ok
 

@@ -1,8 +1,10 @@
-"""`python build.py new …`: files that pass `check` unchanged; never an overwrite; clear errors."""
+"""`python build.py new …`: files that pass `check` once filled in (and not before: unfilled.py); never an
+overwrite; clear errors."""
 
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +28,18 @@ def root(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-def test_new_meeting_builds_unchanged(root: Path) -> None:
+def fill_in(path: Path, decision: str = "Godkendt.") -> None:
+    """Do what an editor does with a new meeting: a title for the placeholder item, each guiding comment replaced."""
+    text = path.read_text(encoding="utf-8").replace("## 2. Titel på punktet", "## 2. Orientering fra formanden")
+    text = re.sub(r"^<!-- Skriv beslutningen her\..*-->$", decision, text, flags=re.M)
+    path.write_text(re.sub(r"^<!-- .* -->$", "Ikke relevant.", text, flags=re.M), encoding="utf-8")
+
+
+def errors(root: Path) -> list[str]:
+    return [p.format() for p in check(root).problems if p.severity == "error"]
+
+
+def test_new_meeting_passes_check_once_filled_in(root: Path) -> None:
     result = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-02-05")
     assert result.returncode == 0, result.stderr
     path = root / "content/meetings/eksempeludvalget/2024-02-05-referat.md"
@@ -36,6 +49,17 @@ def test_new_meeting_builds_unchanged(root: Path) -> None:
     assert "## 1. Godkendelse af dagsorden" in text and "Eventuelt" in text  # standing items
     assert "### Beslutning" in text
     assert (root / "content/bilag/eksempeludvalget/2024-02-05").is_dir()  # this body keeps bilag per meeting
+    lines = text.split("\n")
+    shown = "content/meetings/eksempeludvalget/2024-02-05-referat.md"
+    expected = [f"{shown}:{lines.index('## 2. Titel på punktet') + 1}: item 2 still has the title 'Titel på punktet' that "
+                "`new meeting` wrote; write the item's title, or delete the item"]
+    expected += [f"{shown}:{number}: section 'Beslutning' of item " for number, line in enumerate(lines, 1) if line == "### Beslutning"]
+    found = errors(root)
+    assert len(found) == len(expected) and all(any(e.startswith(x) for e in found) for x in expected), found  # unfilled: refused
+    assert all("is empty; a referat says what was decided" in e for e in found if "section '" in e)
+    warned = [p.line for p in check(root).problems if p.path == shown and p.severity == "warning"]
+    assert warned == [n for n, line in enumerate(lines, 1) if line.startswith("### ") and line != "### Beslutning"]
+    fill_in(path)
     checked = check(root)
     assert checked.ok, [p.format() for p in checked.problems]
     assert any(m.path.endswith("2024-02-05-referat.md") for m in checked.site.content.meetings)
@@ -44,8 +68,18 @@ def test_new_meeting_builds_unchanged(root: Path) -> None:
 def test_referat_starts_from_the_days_dagsorden(root: Path) -> None:
     result = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-15", "--kind", "referat")
     assert result.returncode == 0, result.stderr
-    text = (root / "content/meetings/eksempeludvalget/2024-01-15-referat.md").read_text(encoding="utf-8")
+    path = root / "content/meetings/eksempeludvalget/2024-01-15-referat.md"
+    text = path.read_text(encoding="utf-8")
     assert "## 2. Debataften om mangfoldige arbejdspladser (eksempel)" in text
+    lines = text.split("\n")
+    # Each item got an empty decision section: a referat that says nothing of a decision does not pass check.
+    assert errors(root) == [
+        f"content/meetings/eksempeludvalget/2024-01-15-referat.md:{lines.index('### Beslutning', lines.index(heading)) + 1}: "
+        f"section 'Beslutning' of item {heading[3]} is empty; a referat says what was decided: write the decision "
+        "(e.g. 'Godkendt.'), or delete the heading if the item had no decision"
+        for heading in lines if heading.startswith("## ")
+    ]
+    fill_in(path)
     assert check(root).ok
 
 
@@ -150,6 +184,7 @@ def test_referat_from_dagsorden_keeps_numbers_markers_metadata_and_text(root: Pa
     assert _item_text(text, 64).count("### Beslutning") == 1  # it had one already
     assert "# source: https://example.dk/dagsorden/2024-03-04" in text  # the agenda's source, kept as a comment
 
+    fill_in(root / "content/meetings/eksempeludvalget/2024-03-04-referat.md")
     checked = check(root)
     assert checked.ok, [p.format() for p in checked.problems]
     content = load_content(root, Vocabulary(), Problems())  # as loaded, before closed content is redacted
@@ -184,6 +219,7 @@ def test_decision_typed_into_a_closed_item_of_the_new_referat_is_not_published(r
     text = text.replace(public, public.replace("### Beslutning\n", f"### Beslutning\n\n{PUBLIC_DECISION}\n", 1))
     assert CANARY in _item_text(text, 62) and PUBLIC_DECISION in _item_text(text, 64)
     path.write_text(text, encoding="utf-8")
+    fill_in(path)
 
     out = tmp_path / "out"
     build(root, out)
@@ -206,15 +242,49 @@ def test_referat_refuses_a_dagsorden_with_errors(root: Path) -> None:
     assert not (root / "content/meetings/eksempeludvalget/2024-03-04-referat.md").exists()
 
 
-def test_new_dagsorden_body_and_strategy_pass_check(root: Path) -> None:
+def test_new_dagsorden_body_and_strategy_pass_check_once_filled_in(root: Path) -> None:
     assert run(root, "new", "body", "nyt-udvalg", "--name", "Nyt Udvalg", "--organisation", "odense").returncode == 0
     assert run(root, "new", "meeting", "--body", "nyt-udvalg", "--date", "2025-01-06", "--kind", "dagsorden").returncode == 0
     assert run(root, "new", "strategy", "ny-strategi", "--title", "Strategi: ny", "--organisation", "aalborg").returncode == 0
     text = (root / "content/meetings/nyt-udvalg/2025-01-06-dagsorden.md").read_text(encoding="utf-8")
     assert "### Beslutning" not in text  # an agenda has no decisions yet
+    shown = "content/meetings/nyt-udvalg/2025-01-06-dagsorden.md"
+    line = text.split("\n").index("## 2. Titel på punktet") + 1
+    assert errors(root) == [f"{shown}:{line}: item 2 still has the title 'Titel på punktet' that `new meeting` wrote; "
+                            "write the item's title, or delete the item"]
+    # an empty section of a dagsorden is a warning (its decision section, if it has one, is written at the meeting)
+    assert [p.line for p in check(root).problems if p.path == shown and p.severity == "warning"] == [
+        number for number, row in enumerate(text.split("\n"), 1) if row.startswith("### ")]
+    fill_in(root / shown)
     checked = check(root)
     assert checked.ok, [p.format() for p in checked.problems]
     assert "nyt-udvalg" in checked.site.content.bodies and "ny-strategi" in checked.site.content.strategies
+
+
+def test_second_meeting_of_the_day_with_sequence(root: Path) -> None:
+    """`--sequence 2` starts the body's second meeting that day: its file name and front matter agree; its referat
+    starts from its own dagsorden, not the first meeting's."""
+    taken = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22")
+    assert taken.returncode == 1 and "start that meeting with --sequence 2" in taken.stderr
+    assert run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22", "--kind", "dagsorden",
+               "--sequence", "2").returncode == 0
+    agenda = root / "content/meetings/eksempeludvalget/2024-01-22-dagsorden-2.md"
+    assert "\nsequence: 2 " in agenda.read_text(encoding="utf-8")
+    fill_in(agenda)
+    assert run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22", "--sequence", "2").returncode == 0
+    minutes = root / "content/meetings/eksempeludvalget/2024-01-22-referat-2.md"
+    text = minutes.read_text(encoding="utf-8")
+    assert "\nsequence: 2 " in text and "## 2. Orientering fra formanden" in text  # a copy of the second meeting's agenda
+    assert "Debataften" not in text  # not of the first meeting's
+    fill_in(minutes)
+    checked = check(root)
+    assert checked.ok, [p.format() for p in checked.problems]
+    assert not [p for p in checked.problems if "2024-01-22-" in p.path]  # the names agree with the front matter
+    pages = {m.path: m.agenda_version for m in checked.site.content.meetings if "2024-01-22-" in m.path and m.meta.sequence}
+    assert pages == {"content/meetings/eksempeludvalget/2024-01-22-dagsorden-2.md": True,
+                     "content/meetings/eksempeludvalget/2024-01-22-referat-2.md": False}  # one meeting, its own pair
+    result = run(root, "new", "meeting", "--body", "eksempeludvalget", "--date", "2024-01-22", "--sequence", "1")
+    assert result.returncode == 1 and "leave it out for the body's first meeting that day" in result.stderr
 
 
 def test_refuses_to_overwrite(root: Path) -> None:

@@ -98,7 +98,7 @@ def test_bilag_page_carries_its_pdf_text_and_links_to_its_items(sample_site: Pat
     html = (sample_site / GRANT_PAGE / "index.html").read_text(encoding="utf-8")
     body = html[html.index("data-pagefind-body"):]
     assert "Tekst fra bilaget" in body and "phonerkampagne" in body and "Sønderbro" in body
-    assert '<span data-pagefind-filter="Type">bilag</span>' in html
+    assert '<span data-pagefind-filter="Type">Bilag</span>' in html
     assert re.search(r'<a href="[^"]*udvalg/integrationsraadet-broenderslev/2018-05-24-referat/index\.html#punkt-\d+"', body)
 
 
@@ -250,7 +250,7 @@ def test_filter_by_body_returns_only_that_bodys_pages(home) -> None:  # type: ig
     assert 0 < len(filtered) < len(everything)
     assert all(r["filters"]["Råd og udvalg"] == [AALBORG_BODY] for r in filtered)
     assert "/" + AALBORG_MINUTES in {r["url"] for r in filtered}
-    kinds = pagefind_search(home, "handleplan", {"filters": {"Type": "referat", "År": "2023"}})
+    kinds = pagefind_search(home, "handleplan", {"filters": {"Type": "Referat", "År": "2023"}})
     assert [r["url"] for r in kinds] == ["/" + AALBORG_MINUTES]
 
 
@@ -331,7 +331,7 @@ def test_search_page_under_a_sub_path(page, sample_site: Path) -> None:  # type:
         link = page.locator(".pf-result-link").first
         link.wait_for()
         assert link.get_attribute("href") == "/raadsarkiv/" + GRANT_PAGE
-        assert page.locator(".pf-result-meta").first.inner_text() == "bilag · Integrationsrådet (Brønderslev Kommune) · 24. maj 2018"
+        assert page.locator(".pf-result-meta").first.inner_text() == "Bilag · Integrationsrådet (Brønderslev Kommune) · 24. maj 2018"
         assert page.locator("pagefind-results").get_by_role("link", name="Tekst fra bilaget").get_attribute("href") == f"/raadsarkiv/{GRANT_PAGE}#tekst"
         link.click()
         page.wait_for_url(url + GRANT_PAGE)

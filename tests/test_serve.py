@@ -152,12 +152,15 @@ def test_burst_of_saves_is_one_rebuild(server: Server) -> None:
 
 
 def test_new_file_and_template_error(server: Server) -> None:
-    # A new meeting made with `new` appears on its body's page.
+    # A new meeting made with `new` appears on its body's page once its placeholder title is filled in.
     subprocess.run(
         [sys.executable, str(REPO / "build.py"), "--root", str(server.root), "new", "meeting",
-         "--body", "eksempeludvalget", "--date", "2024-03-04"], check=True, capture_output=True,
+         "--body", "eksempeludvalget", "--date", "2024-03-04", "--kind", "dagsorden"], check=True, capture_output=True,
     )
-    wait_for(lambda: "2024-03-04-referat" in fetch(server.url + "udvalg/eksempeludvalget/")[1])
+    agenda = server.root / "content/meetings/eksempeludvalget/2024-03-04-dagsorden.md"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("Titel på punktet", "Orientering"), encoding="utf-8")
+    wait_for(lambda: (lambda status, html: status == 200 and "2024-03-04-dagsorden" in html)(
+        *fetch(server.url + "udvalg/eksempeludvalget/")))
     # A broken template is reported with its file and line, not a crash.
     template = server.root / "templates/page.html"
     good = template.read_text(encoding="utf-8")
