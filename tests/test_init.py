@@ -12,7 +12,7 @@ import yaml
 from conftest import REPO
 from raadsarkiv import __version__
 from raadsarkiv.cli import main
-from raadsarkiv.init import SITE_TEMPLATE, init_site
+from raadsarkiv.init import init_site
 from raadsarkiv.pipeline import build, check
 
 SITE_FILES = [
