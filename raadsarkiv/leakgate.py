@@ -409,7 +409,7 @@ class Gate:
         """The short phrases in a word stream, with their owners."""
         if self._automaton is None or not ws or self._anchors.isdisjoint(ws):
             return
-        for _, found in self._automaton.iter(f" {' '.join(ws)} "):
+        for _end, found in self._automaton.iter(f" {' '.join(ws)} "):
             yield found
 
     def _owners_in(self, text: str) -> set[int]:
@@ -421,7 +421,7 @@ class Gate:
             # the output still finds any run of WHOLE closed words, at half the cost.
             for shingle in self._keys.intersection(_shingles(ws, STRIDE)):
                 hits.update(self.shingles[shingle])
-        for _, who in self._phrase_hits(ws):
+        for _phrase, who in self._phrase_hits(ws):
             hits.update(who)
         return hits
 

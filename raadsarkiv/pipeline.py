@@ -137,7 +137,7 @@ def _reviewed_by_bilag(site: Site) -> dict[str, set[str]]:
     files = [*content.meetings, *content.strategies.values(), *content.pages.values(), *content.bodies.values()]
     reviewed_by_file = {f.path: set(f.meta.reviewed_cpr) for f in files}
     reviewed: dict[str, set[str]] = {}
-    for (source, _), target in site.targets.items():
+    for (source, _anchor), target in site.targets.items():
         if target.kind == "bilag":
             reviewed.setdefault(target.key, set()).update(reviewed_by_file.get(source, set()))
     return reviewed
