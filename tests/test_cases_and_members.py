@@ -212,8 +212,8 @@ def test_a_meeting_counts_once_though_its_dagsorden_has_attendance_too(tmp_path:
     root = copy_project(tmp_path / "project")
     meetings = root / "content/meetings/eksempeludvalget"
     for name, attendance in (
-        ("2024-01-22-dagsorden.md", "present:\n  - name: Lise Eksempel\n    role: formand\n    party: A\n"
-                                    "  - name: Dagsorden Deltager\n    party: B\nabsent:\n  - name: Ahmad Eksempel\n    absence: afbud\n"),
+        ("2024-01-22-dagsorden.md", ("present:\n  - name: Lise Eksempel\n    role: formand\n    party: A\n"
+                                     "  - name: Dagsorden Deltager\n    party: B\nabsent:\n  - name: Ahmad Eksempel\n    absence: afbud\n")),
         ("2024-01-15-dagsorden.md", "present:\n  - name: Lise Eksempel\n    role: formand\n    party: A\n"),  # no referat
     ):
         path = meetings / name
