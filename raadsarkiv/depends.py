@@ -126,8 +126,10 @@ def dependencies(site: Site) -> dict[str, set[str]]:
 def _data_dependencies(site: Site) -> dict[str, set[str]]:
     """The open data (opendata.py): every file under data/ with the content files its objects show.
 
-    A meeting object shows its meeting and its bodies (names), whether each item's case has a page
-    (the case's meetings) and its public bilag (the file, and every meeting linking it). A list page
+    A meeting object shows its meeting (the document its page shows, and its agenda version: the
+    invitation and its bilag) and its bodies (names), whether each item's case has a page (the case's
+    meetings) and its public bilag (the file, and every meeting linking it). A bilag's File names the
+    agenda items linking it as the items of their meeting's main document (the referat's). A list page
     or bulk file of a year shows its meetings; it also names the pages beside it, so the years
     around it are part of its dependencies (a marker: a new year re-renders its neighbours).
     """
@@ -135,19 +137,25 @@ def _data_dependencies(site: Site) -> dict[str, set[str]]:
     paths = opendata.Paths
     layout = opendata.layout(site)
     people = people_of(site)
+    main = {m.identity: m for m in layout.meetings}  # the document each meeting's object is made of
     files_of: dict[str, set[str]] = {}
     for info in site.bilag.values():
-        files_of[info.rel] = {f"content/{info.rel}"} | {f for r in info.referrers for f in _meeting(r.meeting)}
+        files_of[info.rel] = {f"content/{info.rel}"} | {
+            f for r in info.referrers for m in (r.meeting, main.get(r.meeting.identity, r.meeting)) for f in _meeting(m)}
     meeting_deps: dict[str, set[str]] = {}
     for meeting in layout.meetings:
+        agenda = layout.agendas.get(meeting.identity)
+        documents = [meeting] + ([agenda] if agenda else [])
         found = _meeting(meeting) | _bodies(site, meeting)  # _meeting: its address depends on its meeting's documents
         for item in meeting.items:
             if item.meta.case_number:
                 found |= {f for ref in site.cases.get(urls.case_slug(item.meta.case_number), []) for f in _meeting(ref.meeting)}
-        for link in meeting.links:
-            target = site.targets.get((link.source, link.href))
-            if target is not None and target.kind == "bilag" and target.key in files_of:
-                found |= files_of[target.key]
+        for document in documents:
+            found |= _meeting(document)
+            for link in document.links:
+                target = site.targets.get((link.source, link.href))
+                if target is not None and target.kind == "bilag" and target.key in files_of:
+                    found |= files_of[target.key]
         meeting_deps[meeting.path] = found
     person_deps = {pid: {f for a in found for f in _meeting(a.meeting)} | {p for a in found for p in _bodies(site, a.meeting)}
                    for pid, found in people.items()}
@@ -173,6 +181,9 @@ def _data_dependencies(site: Site) -> dict[str, set[str]]:
             deps[paths.item(meeting, item)] = meeting_deps[meeting.path]
         if meeting.meta.place:
             deps[paths.location(meeting)] = meeting_deps[meeting.path]
+        agenda = layout.agendas.get(meeting.identity)
+        for document in [meeting] + ([agenda] if agenda else []):
+            deps[paths.document(document)] = _meeting(document) | _bodies(site, document)
     for info in site.bilag.values():
         deps[paths.file(info)] = files_of[info.rel]
     for pid, found in people.items():

@@ -14,12 +14,18 @@ Layout (every path under `data/`):
     bodies/<org>/meetings.json, meetings/<year>.json  its meetings, a page per year, oldest first
     bodies/<org>/bulk/<year>.json                 a year of the Body in one file (bulk download)
     organizations/<body>.json                     Organization (a råd or udvalg)
-    meetings/<body>/<date>-<kind>.json            Meeting, with its AgendaItems embedded
-    agendaitems/<body>/<date>-<kind>/<number>.json AgendaItem
-    locations/<body>/<date>-<kind>.json           Location (where the meeting has a place)
+    meetings/<body>/<date>-referat.json           Meeting, with its AgendaItems embedded
+    agendaitems/<body>/<date>-referat/<number>.json AgendaItem
+    locations/<body>/<date>-referat.json          Location (where the meeting has a place)
+    documents/<body>/<date>-referat/<kind>.json   File: the meeting's dagsorden (invitation) or referat (resultsProtocol)
     files/<body>/<date>/<name>-<ext>.json         File (a public bilag)
     persons/<id>.json                             Person, with its Memberships embedded
     memberships/<id>/<body>[-<role>].json         Membership
+
+A meeting is one Meeting, whichever of its documents exist (documents.py): named after the address its page has
+once it has a referat (`<date>-referat`, `urls.minutes_folder`) even while it has only a dagsorden, so its id does
+not change when the referat comes. Its items, attendance and place are the referat's when it has one, else the
+dagsorden's; the dagsorden is its `invitation`, the referat its `resultsProtocol` (Files whose accessUrl is the page).
 
 Lists and bulk files are split by year so that an edit rewrites a year, not the archive
 (depends.py declares what each file is made from; the incremental build renders only those).
@@ -71,7 +77,8 @@ class Paths:
 
     @staticmethod
     def meeting_key(meeting: Meeting) -> str:
-        return urls.pretty(urls.meeting(meeting)).removeprefix("udvalg/").rstrip("/")  # <body>/<date>-<kind>[-2]
+        """The meeting's name, the same for its dagsorden and its referat: <body>/<date>-referat[-2]."""
+        return urls.minutes_folder(meeting).removeprefix("udvalg/")
 
     @staticmethod
     def meeting(meeting: Meeting) -> str:
@@ -84,6 +91,11 @@ class Paths:
     @staticmethod
     def location(meeting: Meeting) -> str:
         return f"{DATA}locations/{Paths.meeting_key(meeting)}.json"
+
+    @staticmethod
+    def document(meeting: Meeting) -> str:
+        """A meeting document (its dagsorden or referat) as a File."""
+        return f"{DATA}documents/{Paths.meeting_key(meeting)}/{meeting.meta.kind}.json"
 
     @staticmethod
     def file(info: BilagInfo) -> str:
@@ -139,6 +151,24 @@ class _Export:
         for info in site.bilag.values():
             for ref in info.referrers:
                 self.files_of_item[(ref.meeting.path, ref.item.number)].append(info)
+        self.main_document = {m.identity: m for m in self.layout.meetings}  # the document a meeting's object is made of
+
+    def documents(self, meeting: Meeting) -> list[Meeting]:
+        """A meeting's documents: the one its object is made of (the referat, if it has one), then its agenda version."""
+        agenda = self.layout.agendas.get(meeting.identity)
+        return [meeting] + ([agenda] if agenda else [])
+
+    def files_of(self, meeting: Meeting, number: str) -> list[BilagInfo]:
+        """The public bilag of a meeting's item: the referat's item's, then those only its dagsorden's item of that
+        number links (a meeting's item once)."""
+        found = {info.rel: info for doc in self.documents(meeting) for info in self.files_of_item.get((doc.path, number), [])}
+        return list(found.values())
+
+    def item_of(self, ref_meeting: Meeting, number: str) -> str | None:
+        """The id of the agenda item a document's item is in the data: its meeting's item of that number, if any."""
+        meeting = self.main_document[ref_meeting.identity]
+        item = next((i for i in meeting.items if i.number == number), None)
+        return self.paths.url(self.paths.item(meeting, item)) if item else None
 
     def org_of(self, slug: str) -> str:
         return self.site.content.bodies[slug].meta.organisation
@@ -183,8 +213,13 @@ class _Export:
         return self.made[meeting.path]
 
     def _meeting(self, meeting: Meeting) -> dict[str, Any]:
+        """`meeting` is the document the meeting's page shows: its referat, or its dagsorden while it has no referat."""
         meta = meeting.meta
         exact = meta.precision == "day"
+        documents = {doc.meta.kind: doc for doc in self.documents(meeting)}
+        numbers = {item.number for item in meeting.items}
+        loose = {info.rel: info for doc in documents.values() if doc is not meeting for item in doc.items
+                 if item.number not in numbers for info in self.files_of_item.get((doc.path, item.number), [])}
         return _prune({
             "id": self.paths.url(self.paths.meeting(meeting)), "type": OPARL + "Meeting",
             "name": meeting_name(self.site, meeting), "meetingState": MEETING_STATE[meta.kind],
@@ -192,11 +227,21 @@ class _Export:
             "location": self.location(meeting),
             "organization": [self.paths.url(self.paths.organization(slug)) for slug in meta.bodies],
             "participant": [self.paths.url(self.paths.person(pid)) for pid, a in appearances(meeting) if a.status == "present"],
+            "invitation": self.document(documents["dagsorden"]) if "dagsorden" in documents else None,
+            "resultsProtocol": self.document(documents["referat"]) if "referat" in documents else None,
+            "auxiliaryFile": [self.file(info) for _, info in sorted(loose.items())],  # bilag of dagsorden items the referat lacks
             "agendaItem": [self.item(meeting, item) for item in meeting.items],
             "web": self.paths.url(urls.pretty(urls.meeting(meeting))),
             PREFIX + "date": meta.when.isoformat(), PREFIX + "kind": ui_of(self.site).gettext(KIND_LABEL[meta.kind]),
             PREFIX + "note": meta.note,
         })
+
+    def document(self, document: Meeting) -> dict[str, Any]:
+        """A meeting document as a File: its page (the agenda version's page, for a dagsorden whose meeting has a referat)."""
+        page = self.paths.url(urls.pretty(urls.meeting(document)))
+        return {"id": self.paths.url(self.paths.document(document)), "type": OPARL + "File",
+                "name": meeting_name(self.site, document), "mimeType": "text/html", "accessUrl": page,
+                "meeting": [self.paths.url(self.paths.meeting(document))], "web": page}
 
     def location(self, meeting: Meeting) -> dict[str, Any] | None:
         if not meeting.meta.place:
@@ -213,7 +258,7 @@ class _Export:
             "id": self.paths.url(self.paths.item(meeting, item)), "type": OPARL + "AgendaItem",
             "meeting": self.paths.url(self.paths.meeting(meeting)), "number": item.number, "name": item.title,
             "public": not item.closed, "resolutionText": "\n\n".join(decisions),
-            "auxiliaryFile": [self.file(info) for info in self.files_of_item.get((meeting.path, item.number), [])],
+            "auxiliaryFile": [self.file(info) for info in self.files_of(meeting, item.number)],
             "web": self.paths.url(urls.pretty(urls.meeting(meeting)) + "#" + item.anchor),
             PREFIX + "caseNumber": case, PREFIX + "kle": item.meta.kle, PREFIX + "documentNumber": item.meta.document_number,
             PREFIX + "case": self.paths.url(urls.pretty(urls.case(case))) if case and urls.case_slug(case) in self.cases else None,
@@ -228,7 +273,7 @@ class _Export:
             "fileName": info.rel.rsplit("/", 1)[-1], "mimeType": MIME.get(suffix, "application/octet-stream"),
             "size": info.size, "text": self.texts.get(info.rel), "accessUrl": public_file, "downloadUrl": public_file,
             "meeting": list(dict.fromkeys(self.paths.url(self.paths.meeting(r.meeting)) for r in info.referrers)),
-            "agendaItem": [self.paths.url(self.paths.item(r.meeting, r.item)) for r in info.referrers],
+            "agendaItem": list(dict.fromkeys(i for i in (self.item_of(r.meeting, r.item.number) for r in info.referrers) if i)),
             "web": self.paths.url(urls.pretty(info.page)),
         })
 
@@ -285,6 +330,8 @@ class _Export:
                 out[self.paths.item(meeting, item)] = partial(lambda m, i: self.meeting(m)["agendaItem"][i], meeting, n)
             if meeting.meta.place:
                 out[self.paths.location(meeting)] = partial(lambda m: self.meeting(m)["location"], meeting)
+            for document in self.documents(meeting):
+                out[self.paths.document(document)] = partial(self.document, document)
         for info in self.site.bilag.values():
             out[self.paths.file(info)] = partial(self.file, info)
         for pid, found in self.people.items():
@@ -308,7 +355,8 @@ class _Export:
         """A year of an organisation in one file: its Body, its råd and udvalg, the year's meetings (agenda items
         embedded) and their public bilag. People are in the Body's `person` list (they span years)."""
         meetings = self.layout.by_year[org][year]
-        bilag = {info.rel: info for m in meetings for item in m.items for info in self.files_of_item.get((m.path, item.number), [])}
+        bilag = {info.rel: info for m in meetings for doc in self.documents(m) for item in doc.items
+                 for info in self.files_of_item.get((doc.path, item.number), [])}
         return {"body": self.body(org), "organization": [self.organization(slug) for slug in self.layout.bodies_of[org]],
                 "meeting": [self.meeting(m) for m in meetings], "file": [self.file(info) for _, info in sorted(bilag.items())]}
 
@@ -319,7 +367,8 @@ class Layout:
 
     orgs: list[str]
     bodies_of: dict[str, list[str]]  # organisation -> its bodies' slugs
-    meetings: list[Meeting]  # oldest first
+    meetings: list[Meeting]  # oldest first, a meeting once: the document its page shows (its referat, if it has one)
+    agendas: dict[str, Meeting]  # meeting identity -> its agenda version (a dagsorden whose meeting has a referat)
     by_year: dict[str, dict[int, list[Meeting]]]  # organisation -> year -> its meetings that year, oldest first
     people_of: dict[str, list[str]]  # organisation -> ids of the people its meetings name
 
@@ -339,7 +388,9 @@ def layout(site: Site) -> Layout:
     bodies_of: dict[str, list[str]] = defaultdict(list)
     for slug, body in sorted(content.bodies.items()):
         bodies_of[body.meta.organisation].append(slug)
-    meetings = sorted(content.meetings, key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
+    meetings = sorted((m for m in content.meetings if not m.agenda_version),
+                      key=lambda m: (m.meta.date, m.meta.sequence or 1, m.meta.home, m.meta.kind))
+    agendas = {m.identity: m for m in content.meetings if m.agenda_version}
     by_year: dict[str, dict[int, list[Meeting]]] = defaultdict(lambda: defaultdict(list))
     for meeting in meetings:
         for org in dict.fromkeys(content.bodies[slug].meta.organisation for slug in meeting.meta.bodies):
@@ -348,7 +399,7 @@ def layout(site: Site) -> Layout:
     for pid, found in people_of_site(site).items():
         for org in dict.fromkeys(content.bodies[s].meta.organisation for a in found for s in a.meeting.meta.bodies):
             people_of[org].append(pid)
-    return Layout(sorted(bodies_of), dict(bodies_of), meetings, by_year, people_of)
+    return Layout(sorted(bodies_of), dict(bodies_of), meetings, agendas, by_year, people_of)
 
 
 def memberships(found: list[Appearance]) -> dict[tuple[str, str | None], list[Appearance]]:

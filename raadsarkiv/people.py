@@ -4,7 +4,7 @@ Made from the public content only (what views.py gets): a meeting's `present:` a
 lists, and the substitutes named in `absent:`. Nothing else about a person is read, so the
 member pages and the open data can only repeat what the minutes publish on the meeting pages.
 A closed item's metadata (votes, `left`) is gone before this runs, so a person named only
-there appears nowhere.
+there appears nowhere. A meeting with a dagsorden and a referat counts once, by the referat.
 """
 
 from __future__ import annotations
@@ -68,9 +68,15 @@ def appearances(meeting: Meeting) -> list[tuple[str, Appearance]]:
 
 
 def people(meetings: list[Meeting]) -> dict[str, list[Appearance]]:
-    """Every person id with their appearances, oldest meeting first; ids sorted."""
+    """Every person id with their appearances, oldest meeting first; ids sorted.
+
+    A meeting counts once (documents.py): by its referat's attendance, the dagsorden's only while the
+    meeting has no referat (an agenda version's attendance is not read).
+    """
     found: dict[str, list[Appearance]] = defaultdict(list)
     for meeting in meetings:
+        if meeting.agenda_version:
+            continue
         for pid, appearance in appearances(meeting):
             found[pid].append(appearance)
     return {pid: sorted(found[pid], key=lambda a: a.order) for pid in sorted(found)}

@@ -65,6 +65,12 @@ def meeting(m: Meeting) -> str:
     return f"{_meeting_folder(m, m.meta.kind)}/index.html"
 
 
+def minutes_folder(m: Meeting) -> str:
+    """The folder of the meeting's page once it has a referat, 'udvalg/<body>/<date>-referat[-2]', for either of its
+    documents and whether the referat exists yet or not: a name for the meeting that does not change (opendata.py)."""
+    return _meeting_folder(m, "referat")
+
+
 def agenda_redirect(m: Meeting) -> str:
     """Where an agenda version was published before its meeting had a referat: a redirect to the meeting's page."""
     return f"{_meeting_folder(m, 'dagsorden')}/index.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -203,3 +204,40 @@ def test_names_and_case_numbers_that_make_no_plain_slug_still_build(tmp_path: Pa
     long_slug = next(c for c in cases if c.startswith("sag_2f"))
     assert len(long_slug) == 100 and urls.case_slug(long_case) == long_slug
     assert (out / "data/persons" / f"{odd[0]}.json").is_file()
+
+
+def test_a_meeting_counts_once_though_its_dagsorden_has_attendance_too(tmp_path: Path) -> None:
+    """The referat's attendance counts for a meeting that has both documents; a dagsorden's only while its
+    meeting has no referat (member pages, body pages and the open data's Person and Membership)."""
+    root = copy_project(tmp_path / "project")
+    meetings = root / "content/meetings/eksempeludvalget"
+    for name, attendance in (
+        ("2024-01-22-dagsorden.md", ("present:\n  - name: Lise Eksempel\n    role: formand\n    party: A\n"
+                                     "  - name: Dagsorden Deltager\n    party: B\nabsent:\n  - name: Ahmad Eksempel\n    absence: afbud\n")),
+        ("2024-01-15-dagsorden.md", "present:\n  - name: Lise Eksempel\n    role: formand\n    party: A\n"),  # no referat
+    ):
+        path = meetings / name
+        path.write_text(path.read_text(encoding="utf-8").replace("kind: dagsorden\n", "kind: dagsorden\n" + attendance, 1),
+                        encoding="utf-8")
+    out = root / "output"
+    build(root, out)
+    checked = check(root)
+    assert checked.ok and checked.site is not None
+    people = people_of(checked.site)
+    assert "dagsorden-deltager" not in people  # only in the agenda version's attendance
+    assert [(a.meeting.meta.date.isoformat(), a.meeting.meta.kind) for a in people["lise-eksempel"]][:2] == [
+        ("2024-01-15", "dagsorden"), ("2024-01-22", "referat")]
+    assert [a.status for a in people["ahmad-eksempel"]].count("absent") == 0  # absent only in the agenda version
+    assert not (out / "personer/dagsorden-deltager").exists()
+    lise = main_text(out / "personer/lise-eksempel/index.html")
+    assert lise.count("22. januar 2024") == 1 and "Dagsorden: Eksempeludvalget, 15. januar 2024 formand" in lise
+    page = out / "udvalg/eksempeludvalget/index.html"
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", page.read_text(encoding="utf-8"))
+    row = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", rows[0]))).strip()
+    assert row == "Lise Eksempel A formand 15. jan. 2024 10. jun. 2024 5 0"  # the sample's 4 and the agenda-only meeting
+    person = json.loads((out / "data/persons/lise-eksempel.json").read_text(encoding="utf-8"))
+    assert person["membership"][0]["raadsarkiv:firstMeeting"] == "2024-01-15"
+    meeting = json.loads((out / "data/meetings/eksempeludvalget/2024-01-22-referat.json").read_text(encoding="utf-8"))
+    assert "https://raadsarkiv.example.dk/data/persons/dagsorden-deltager.json" not in meeting["participant"]
+    agenda_only = json.loads((out / "data/meetings/eksempeludvalget/2024-01-15-referat.json").read_text(encoding="utf-8"))
+    assert agenda_only["participant"] == ["https://raadsarkiv.example.dk/data/persons/lise-eksempel.json"]

@@ -71,6 +71,10 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
         root / "content/meetings/eksempelbyraadet/2024-01-30-referat.md", '"24.00.00-G01-1-24"', '"24.00.00-G01-9-24"')),
     ("change a member's party and role in one meeting", lambda root: edit(
         root / "content/meetings/eksempeludvalget/2024-06-10-referat.md", "    role: formand\n    party: A", "    role: medlem\n    party: F")),
+    ("a meeting's dagsorden gets attendance and loses a bilag link (one Meeting in the open data)", lambda root: (
+        edit(root / AGENDA, "kind: dagsorden\n", "kind: dagsorden\npresent:\n  - name: Dagsorden Deltager\n"),
+        edit(root / AGENDA, "- [Forslag til program for debataften (eksempel)](../../bilag/eksempeludvalget/2024-01-22/"
+                           "forslag-til-program.pdf)", "- Forslag til program (fjernet)"))),
     ("replace a bilag by another file of the same size", lambda root: (
         lambda pdf: pdf.write_bytes(pdf.read_bytes().replace(b"Program", b"Pregram", 1)))(
         root / "content/bilag/eksempeludvalget/2024-01-22/program-debataften.pdf")),

@@ -121,9 +121,10 @@ def test_lists_and_bulk_hold_the_objects_of_their_body(sample_site: Path) -> Non
         url = page["links"].get("next")
     assert years == [["2014"], ["2023"], ["2024"]]
     assert [m["raadsarkiv:date"] for m in meetings] == sorted(m["raadsarkiv:date"] for m in meetings)
-    # every meeting document of Aalborg's bodies (the joint meeting once; the dagsorden and the referat of
-    # 22 January 2024, one meeting on the site, are two documents here: meetingState eingeladen / durchgeführt)
-    assert len(meetings) == 9
+    # every meeting of Aalborg's bodies once (the joint meeting once; the dagsorden and the referat of 22 January
+    # 2024 are one meeting, as on the site)
+    assert len(meetings) == 8
+    assert len({m["id"] for m in meetings}) == 8
     assert files["data/bodies/aalborg/meetings/2024.json"]["links"] == {
         "first": BASE + "data/bodies/aalborg/meetings.json", "prev": BASE + "data/bodies/aalborg/meetings/2023.json"}
     bulk = files["data/bodies/aalborg/bulk/2024.json"]
@@ -152,7 +153,8 @@ def test_a_meeting_with_closed_items(sample_site: Path) -> None:
     assert [s["name"] for s in items["4"]["raadsarkiv:sections"]] == ["Beslutning"]
     assert items["2"]["raadsarkiv:caseNumber"] == "24.00.00-G01-1-24"
     assert items["2"]["raadsarkiv:case"] == BASE + "sager/24.00.00-g01-1-24/"
-    assert [f["fileName"] for f in items["2"]["auxiliaryFile"]] == ["program-debataften.pdf"]  # the closed bilag is not there
+    # the referat's bilag, then the one the dagsorden's item 2 links; the closed bilag is not there
+    assert [f["fileName"] for f in items["2"]["auxiliaryFile"]] == ["program-debataften.pdf", "forslag-til-program.pdf"]
     sub = data_files(sample_site)["data/agendaitems/eksempeludvalget/2024-05-13-referat/16.2.json"]
     assert set(sub) == {"id", "type", "meeting", "number", "name", "public", "web"}  # no case or document number
 
@@ -223,3 +225,61 @@ def test_closed_text_planted_in_the_json_stops_the_build(tmp_path: Path, monkeyp
     leaked_into = {p.message.split("leaked into output/")[1].split(":")[0] for p in failure.value.problems}
     assert leaked_into == {target}
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+MEETING = "data/meetings/eksempeludvalget/2024-01-22-referat.json"
+
+
+def test_a_meeting_is_one_meeting_object_with_its_agenda_as_invitation(sample_site: Path) -> None:
+    """The dagsorden and the referat of 22 January 2024 are one Meeting: the referat's items, attendance and
+    place; the dagsorden its `invitation` (the agenda version's page), the referat its `resultsProtocol`."""
+    files = data_files(sample_site)
+    meeting = files[MEETING]
+    assert not any("2024-01-22-dagsorden" in path or "2024-01-22-referat/dagsorden" in path
+                   for path in files if not path.startswith("data/documents/"))
+    page = BASE + "udvalg/eksempeludvalget/2024-01-22-referat/"
+    assert meeting["web"] == page and meeting["meetingState"] == "durchgeführt"
+    assert meeting["invitation"] == {
+        "id": BASE + "data/documents/eksempeludvalget/2024-01-22-referat/dagsorden.json", "type": OPARL + "File",
+        "name": "Dagsorden: Eksempeludvalget, Aalborg Kommune, 22. januar 2024", "mimeType": "text/html",
+        "accessUrl": page + "dagsorden/", "meeting": [meeting["id"]], "web": page + "dagsorden/",
+    }
+    assert meeting["resultsProtocol"]["accessUrl"] == page and meeting["resultsProtocol"]["meeting"] == [meeting["id"]]
+    assert files[meeting["invitation"]["id"].removeprefix(BASE)] == meeting["invitation"]
+    assert [i["number"] for i in meeting["agendaItem"]] == ["1", "2", "3", "4", "5"]  # the referat's items
+    assert BASE + "data/persons/lise-eksempel.json" in meeting["participant"]
+    # closed in both documents: closed here, without the dagsorden's closed text
+    assert [i["public"] for i in meeting["agendaItem"][2:4]] == [False, False]
+    assert "HEMMELIG-DAGSORDEN-D4G8" not in json.dumps(files, ensure_ascii=False)
+    # a bilag only the dagsorden links is the meeting's item's bilag
+    bilag = files["data/files/eksempeludvalget/2024-01-22/forslag-til-program-pdf.json"]
+    assert bilag["meeting"] == [meeting["id"]]
+    assert bilag["agendaItem"] == [BASE + "data/agendaitems/eksempeludvalget/2024-01-22-referat/2.json"]
+
+
+def test_a_meeting_with_only_its_dagsorden_keeps_its_id_when_the_referat_comes(tmp_path: Path) -> None:
+    """A meeting's id is named after its referat's address from the start: the referat's coming changes the
+    object (state, items, protocol), not its id; `web` is the page the meeting has at the time."""
+    root = copy_project(tmp_path / "project")
+    agenda = root / "content/meetings/eksempeludvalget/2024-01-15-dagsorden.md"
+    path = "data/meetings/eksempeludvalget/2024-01-15-referat.json"
+
+    def meeting() -> dict[str, Any]:
+        checked = check(root)
+        assert checked.ok and checked.site is not None, [p.format() for p in checked.problems if p.severity == "error"]
+        files = opendata.data_files(checked.site, checked.bilag_text)
+        assert not any("2024-01-15-dagsorden" in name for name in files)
+        return json.loads(files[path])
+
+    before = meeting()
+    assert before["meetingState"] == "eingeladen" and "resultsProtocol" not in before
+    assert before["web"] == BASE + "udvalg/eksempeludvalget/2024-01-15-dagsorden/"
+    assert before["invitation"]["accessUrl"] == before["web"]
+    text = agenda.read_text(encoding="utf-8").replace("kind: dagsorden\n", "kind: referat\n", 1)
+    (agenda.parent / "2024-01-15-referat.md").write_text(text.replace("## 1. Godkendelse", "## 1. Godkendt", 1), encoding="utf-8")
+    after = meeting()
+    assert after["id"] == before["id"] == BASE + path
+    assert after["meetingState"] == "durchgeführt" and after["web"] == BASE + "udvalg/eksempeludvalget/2024-01-15-referat/"
+    assert after["invitation"]["accessUrl"] == after["web"] + "dagsorden/" and after["resultsProtocol"]["accessUrl"] == after["web"]
+    assert after["agendaItem"][0]["name"].startswith("Godkendt")
+    assert [i["id"] for i in after["agendaItem"]] == [i["id"] for i in before["agendaItem"]]
