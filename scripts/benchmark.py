@@ -475,6 +475,8 @@ def main() -> int:
         parser.error(f"unknown step(s) {', '.join(sorted(steps - set(STEPS)))}; expected {', '.join(STEPS)}")
     if args.skip_serve:
         steps.discard("serve")
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)  # --work may name a folder that does not exist yet
     work = Path(tempfile.mkdtemp(prefix="raadsarkiv-bench-", dir=args.work))
     saved_cache = None
     try:
