@@ -525,4 +525,6 @@ def text_of(html: str) -> str:
     text = PLACEHOLDER_RE.sub("", html).replace("\n", " ")
     text = re.sub(r"</?(?:p|div|li|td|th|tr|h[1-6]|br|caption|table|ul|ol|dl|dt|dd|blockquote|pre|figure)\b[^>]*>", "\n", text)
     text = html_module.unescape(re.sub(r"<[^>]*>", "", text))
-    return unicodedata.normalize("NFKC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+    # Ask for the category of each distinct character, not of every character: a page has few distinct ones.
+    invisible = {ord(ch): None for ch in set(text) if unicodedata.category(ch) == "Cf"}
+    return unicodedata.normalize("NFKC", text.translate(invisible) if invisible else text)
