@@ -110,9 +110,11 @@ class EventCache:
             self.changed = True
         return self.events[facts]
 
-    def save(self) -> None:
-        """Store the events, forgetting those no calendar of this build used once they outnumber the used ones."""
-        if len(self.events) > 2 * len(self.used) + 100:
+    def save(self, complete: bool = True) -> None:
+        """Store the events, forgetting those no calendar of this build used once they outnumber the used ones.
+        `complete` says every calendar was made: a preview rebuild makes only the affected ones (or none),
+        and forgetting what it did not use would empty the cache for the next rebuild."""
+        if complete and len(self.events) > 2 * len(self.used) + 100:
             self.events = {facts: self.events[facts] for facts in self.used}
             self.changed = True
         if self.store is not None and self.changed:

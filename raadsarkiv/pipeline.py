@@ -163,7 +163,7 @@ def render_site(
     files = render_pages(env, builders, [output for output in builders if only is None or output in only], parallel)
     events = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
     files |= {output: make() for output, make in file_builders(site, events).items() if only is None or output in only}
-    events.save()
+    events.save(complete=only is None)
     unlisted = {urls.NOT_FOUND, urls.WAS, *agenda_redirects(site)}  # the 404 page and redirects are no pages of their own
     pages = sorted(p for p in builders if p.endswith(".html") and p not in unlisted)
     files |= sitemaps(site.config, pages, last_modified(site))

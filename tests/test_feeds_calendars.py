@@ -172,3 +172,22 @@ def test_events_kept_in_the_build_cache_are_the_events_written_anew(tmp_path: Pa
         entry.write_bytes(entry.read_bytes()[:-5] + b"xxxxx")  # damaged: ignored, the events are written again
     damaged = calendars.EventCache(DiskCache(root / calendars.CACHE_DIR))
     assert damaged.events == {} and {o: make() for o, make in calendars.builders(checked.site, damaged).items()} == fresh
+
+
+def test_a_preview_rebuild_that_makes_no_calendar_keeps_the_cached_events(tmp_path: Path) -> None:
+    """The preview re-renders only affected outputs, often no calendar at all. Its EventCache used none of the
+    stored events, and forgetting the unused ones emptied the cache: the next edit serialised every event of
+    the archive again (1,011 at 1,000 meetings)."""
+    from raadsarkiv.pipeline import render_site
+
+    root = copy_project(tmp_path / "project")
+    checked = check(root)
+    assert checked.site is not None
+    store = DiskCache(root / calendars.CACHE_DIR)
+    many = {("unused event", number): b"BEGIN:VEVENT\r\nEND:VEVENT\r\n" for number in range(150)}  # more than the pruning threshold
+    store.put(DiskCache.key(b"events"), many)
+    render_site(root, checked.site, only=set())  # a rebuild that made no calendar
+    assert calendars.EventCache(store).events.keys() >= many.keys()
+    render_site(root, checked.site)  # a full render made every calendar: unused events may go
+    kept = calendars.EventCache(store).events
+    assert not kept.keys() & many.keys() and len(kept) >= 8
